@@ -1,0 +1,284 @@
+"""What each top-level item is, and its canonical spelling.
+
+An item is classified by what it contains: a plain tag by the knowledge base,
+a weighted group or schedule by its tags (``(1girl, solo:1.2)`` is a people
+item and moves as one), extra networks and wildcards by their syntax.
+Canonical spelling is applied only to tags the knowledge base knows; LoRA
+names, embeddings and unknown words keep their exact text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .categories import Category
+from .syntax import Braces, Comment, Escape, Item, Network, Node, Paren, Square, Text
+from .tagdb_protocol import TagInfo, TagLookup
+
+_WILDCARD = re.compile(r"^__[^_\s](?:[^\s]*[^_\s])?__$")
+_NUMBER = re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)\s*$")
+_SPACES = re.compile(r"[ \t]{2,}")
+_NEEDS_ESCAPE = re.compile(r"([\\()\[\]])")
+
+# Template rank: lower comes first. Body categories share one rank.
+_RANK = {
+    Category.PEOPLE: 0,
+    Category.CHARACTER: 1,
+    Category.COPYRIGHT: 2,
+    Category.RATING: 3,
+    Category.ARTIST: 4,
+    Category.YEAR: 4,
+    Category.META: 4,
+    Category.GENERAL: 4,
+    Category.NETWORK: 4,
+    Category.WILDCARD: 4,
+    Category.QUALITY: 5,
+    Category.SCORE: 5,
+}
+_TAIL = (Category.QUALITY, Category.SCORE)
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """One tag inside an item, as written and as resolved."""
+
+    written: str  # literal text, escapes resolved (``firefly (honkai: star rail)``)
+    info: TagInfo | None
+    weighted: bool  # inside emphasis, a schedule or an alternation
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    item: Item  # normalised (or the original when it must not be touched)
+    original: Item
+    category: Category
+    leaves: tuple[Leaf, ...]
+    key: str  # rendered normalised text: equal keys are duplicates
+
+    @property
+    def tag(self) -> Leaf | None:
+        """The single tag this item is, weighted or not; None for groups and other syntax."""
+        return self.leaves[0] if len(self.leaves) == 1 else None
+
+
+@dataclass(frozen=True)
+class Normaliser:
+    """Per-call settings for canonical spelling (passed down, never global)."""
+
+    db: TagLookup
+    replace_underscores: bool = True
+
+
+def escape_tag(name: str) -> str:
+    """A tag's own brackets must be escaped, or the host reads them as emphasis."""
+    return _NEEDS_ESCAPE.sub(r"\\\1", name)
+
+
+def _literal(nodes: tuple[Node, ...] | list[Node]) -> str | None:
+    """The text of a run that could be one tag; None when it holds real syntax."""
+    out = []
+    for n in nodes:
+        t = type(n)
+        if t is Text:
+            out.append(n.text)  # type: ignore[union-attr]
+        elif t is Escape:
+            out.append(n.char)  # type: ignore[union-attr]
+        elif t is Paren and n.weight is None and n.closed:  # type: ignore[union-attr]
+            inner = _literal(n.children)  # type: ignore[union-attr]
+            if inner is None:
+                return None
+            out.append("(" + inner + ")")
+        else:
+            return None
+    return "".join(out)
+
+
+def _has_bare_paren(nodes: tuple[Node, ...] | list[Node]) -> bool:
+    return any(type(n) is Paren for n in nodes)
+
+
+def _spell(info: TagInfo, written: str, norm: Normaliser) -> str:
+    name = info.name
+    if not norm.replace_underscores and "_" in written:
+        name = name.replace(" ", "_")
+    return escape_tag(name)
+
+
+def _split(nodes: tuple[Node, ...] | list[Node], chars: str) -> list[tuple[list[Node], str]]:
+    """Split a node run at depth-0 characters of ``chars``: [(chunk, separator_after)]."""
+    chunks: list[tuple[list[Node], str]] = []
+    cur: list[Node] = []
+    for n in nodes:
+        if type(n) is Text and any(c in n.text for c in chars):  # type: ignore[union-attr]
+            start = 0
+            text = n.text  # type: ignore[union-attr]
+            for i, ch in enumerate(text):
+                if ch in chars:
+                    if i > start:
+                        cur.append(Text(text[start:i]))
+                    chunks.append((cur, ch))
+                    cur = []
+                    start = i + 1
+            if start < len(text):
+                cur.append(Text(text[start:]))
+        else:
+            cur.append(n)
+    chunks.append((cur, ""))
+    return chunks
+
+
+class _Walker:
+    """Normalises a node run and collects the tags in it (one instance per item)."""
+
+    __slots__ = ("norm", "leaves", "has_network", "has_wildcard", "has_other")
+
+    def __init__(self, norm: Normaliser) -> None:
+        self.norm = norm
+        self.leaves: list[Leaf] = []
+        self.has_network = False
+        self.has_wildcard = False
+        self.has_other = False
+
+    def chunk(self, nodes: list[Node], weighted: bool) -> list[Node]:
+        """One comma-delimited chunk: a tag if the knowledge base knows it, else recurse."""
+        # Keep the chunk's own edge whitespace exactly; normalise what is inside.
+        lead = trail = ""
+        if nodes and type(nodes[0]) is Text:
+            t = nodes[0].text  # type: ignore[union-attr]
+            s = t.lstrip()
+            lead = t[: len(t) - len(s)]
+            nodes = ([Text(s)] if s else []) + nodes[1:]
+        if nodes and type(nodes[-1]) is Text:
+            t = nodes[-1].text  # type: ignore[union-attr]
+            s = t.rstrip()
+            trail = t[len(s) :]
+            nodes = nodes[:-1] + ([Text(s)] if s else [])
+        body = self._chunk_body(nodes, weighted)
+        if lead:
+            body.insert(0, Text(lead))
+        if trail:
+            body.append(Text(trail))
+        return body
+
+    def _chunk_body(self, nodes: list[Node], weighted: bool) -> list[Node]:
+        if not nodes:
+            return nodes
+        literal = _literal(nodes)
+        if literal is not None:
+            info = self.norm.db.lookup(literal)
+            if info is not None:
+                self.leaves.append(Leaf(literal, info, weighted))
+                return [Text(_spell(info, literal, self.norm))]
+            if not _has_bare_paren(nodes):
+                stripped = literal.strip()
+                if _WILDCARD.match(stripped):
+                    self.has_wildcard = True
+                else:
+                    self.leaves.append(Leaf(stripped, None, weighted))
+                return [Text(_SPACES.sub(" ", n.text)) if type(n) is Text else n for n in nodes]  # type: ignore[union-attr]
+        return self.nodes(nodes, weighted)
+
+    def nodes(self, nodes: list[Node] | tuple[Node, ...], weighted: bool) -> list[Node]:
+        out: list[Node] = []
+        for n in nodes:
+            t = type(n)
+            if t is Paren:
+                out.append(Paren(tuple(self.group(n.children, ",", True)), n.weight, n.closed))  # type: ignore[union-attr]
+            elif t is Square:
+                out.append(Square(tuple(self.square(n.children)), n.closed))  # type: ignore[union-attr]
+            elif t is Braces:
+                out.append(Braces(tuple(self.group(n.children, ",|", weighted)), n.closed))  # type: ignore[union-attr]
+            elif t is Network:
+                self.has_network = True
+                out.append(n)
+            elif t is Text:
+                text = n.text  # type: ignore[union-attr]
+                if text.strip():
+                    # Words next to a group in one item ("red (eyes:1.2)"): a tag of their own.
+                    out.extend(self.chunk([n], weighted))
+                else:
+                    out.append(n)
+            else:
+                if t is Comment:
+                    self.has_other = True
+                out.append(n)
+        return out
+
+    def group(self, children: tuple[Node, ...], seps: str, weighted: bool) -> list[Node]:
+        out: list[Node] = []
+        for chunk, sep in _split(children, seps):
+            out.extend(self.chunk(chunk, weighted))
+            if sep:
+                out.append(Text(sep))
+        return _merge(out)
+
+    def square(self, children: tuple[Node, ...]) -> list[Node]:
+        alternatives = _split(children, "|")
+        if len(alternatives) > 1:
+            return self._pieces(alternatives)
+        pieces = _split(children, ":")
+        if len(pieces) in (2, 3) and _literal(pieces[-1][0]) is not None and _NUMBER.match(_literal(pieces[-1][0]) or ""):
+            return self._pieces(pieces[:-1]) + list(pieces[-1][0])
+        return self.group(children, ",", True)
+
+    def _pieces(self, pieces: list[tuple[list[Node], str]]) -> list[Node]:
+        out: list[Node] = []
+        for chunk, sep in pieces:
+            for sub, comma in _split(chunk, ","):
+                out.extend(self.chunk(sub, True))
+                if comma:
+                    out.append(Text(comma))
+            if sep:
+                out.append(Text(sep))
+        return _merge(out)
+
+
+def _merge(nodes: list[Node]) -> list[Node]:
+    out: list[Node] = []
+    for n in nodes:
+        if type(n) is Text and out and type(out[-1]) is Text:
+            out[-1] = Text(out[-1].text + n.text)  # type: ignore[union-attr]
+        elif type(n) is Text and not n.text:  # type: ignore[union-attr]
+            continue
+        else:
+            out.append(n)
+    return out
+
+
+def _aggregate(leaves: list[Leaf], has_network: bool, has_wildcard: bool) -> Category:
+    cats = [leaf.info.category if leaf.info is not None else Category.GENERAL for leaf in leaves]
+    if has_network:
+        cats.append(Category.NETWORK)
+    if has_wildcard:
+        cats.append(Category.WILDCARD)
+    if not cats:
+        return Category.GENERAL
+    if len(cats) == 1:
+        return cats[0]
+    head = [c for c in cats if c not in _TAIL]
+    if not head:
+        return Category.SCORE if all(c is Category.SCORE for c in cats) else Category.QUALITY
+    best = min(head, key=_RANK.__getitem__)
+    if _RANK[best] == 4 and any(c is not best for c in head):
+        return Category.GENERAL
+    return best
+
+
+def analyse(item: Item, norm: Normaliser) -> Analysis:
+    """Classify one top-level item and give its normalised form.
+
+    Unbalanced items are left exactly as written: our nesting can differ from the
+    host's pairing of crossing brackets, so touching them could change meaning.
+    """
+    from .syntax import render_nodes
+
+    walker = _Walker(norm)
+    if item.balanced:
+        nodes = walker.chunk(list(item.nodes), False)
+        new = Item(tuple(_merge(nodes)), True)
+    else:
+        walker.nodes(list(item.nodes), False)  # collect tags for classification only
+        new = item
+    category = _aggregate(walker.leaves, walker.has_network, walker.has_wildcard)
+    return Analysis(new, item, category, tuple(walker.leaves), render_nodes(new.nodes))

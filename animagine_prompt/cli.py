@@ -1,0 +1,109 @@
+"""``python -m animagine_prompt``: the formatter for scripts, other front ends and the standalone app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .options import RATINGS, FormatOptions, Placement
+from .presets import DEFAULT_PRESET, PresetError, get_preset, load_presets
+
+
+def _read_prompt(arg: str | None) -> str:
+    if arg is None or arg == "-":
+        return sys.stdin.read().rstrip("\n")
+    return arg
+
+
+def _cmd_format(args: argparse.Namespace) -> int:
+    from .formatter import format_prompt
+    from .tagdb import load_tagdb
+
+    try:
+        presets = load_presets(Path(args.presets) if args.presets else None)
+        preset = get_preset(args.preset, presets)
+    except PresetError as exc:
+        print(f"animagine: {exc}", file=sys.stderr)
+        return 2
+    if (args.width is None) != (args.height is None):
+        print("animagine: give both --width and --height, or neither", file=sys.stderr)
+        return 2
+    db = load_tagdb()
+    for message in db.messages:
+        print(f"animagine: {message}", file=sys.stderr)
+    options = FormatOptions(
+        replace_underscores=not args.keep_underscores,
+        placement=Placement(args.placement),
+        add_series=not args.no_series,
+        rating=args.rating,
+        append_quality=not args.no_quality,
+        inject_negative=not args.no_negative,
+    )
+    result = format_prompt(
+        _read_prompt(args.prompt),
+        db=db,
+        preset=preset,
+        options=options,
+        negative=args.negative,
+        width=args.width,
+        height=args.height,
+        cfg_scale=args.cfg_scale,
+        steps=args.steps,
+    )
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(result.prompt)
+        for w in result.warnings:
+            print(f"warning: {w.message}", file=sys.stderr)
+    return 0
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    from .app import main as app_main
+
+    return app_main(args.app_args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m animagine_prompt", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    fmt = sub.add_parser("format", help="print a prompt in Animagine XL order")
+    fmt.add_argument("prompt", nargs="?", help="the prompt; '-' or nothing reads standard input")
+    fmt.add_argument("--json", action="store_true", help="print one JSON object with prompt, negative, settings, tags")
+    fmt.add_argument("--preset", default=DEFAULT_PRESET, help=f"model preset (default {DEFAULT_PRESET})")
+    fmt.add_argument("--presets", help="a TOML file of extra or changed presets")
+    fmt.add_argument("--negative", default="", help="your negative prompt, merged with the preset's")
+    fmt.add_argument("--width", type=int)
+    fmt.add_argument("--height", type=int)
+    fmt.add_argument("--cfg-scale", type=float)
+    fmt.add_argument("--steps", type=int)
+    fmt.add_argument("--rating", choices=RATINGS, help="insert this rating when the prompt has none")
+    fmt.add_argument("--placement", choices=[p.value for p in Placement], default=Placement.GENERAL.value,
+                     help="where artist, year and meta tags go")
+    fmt.add_argument("--keep-underscores", action="store_true")
+    fmt.add_argument("--no-series", action="store_true", help="do not add a character's series")
+    fmt.add_argument("--no-quality", action="store_true", help="do not append the quality suffix")
+    fmt.add_argument("--no-negative", action="store_true", help="do not merge the preset's negative prompt")
+    fmt.set_defaults(func=_cmd_format)
+
+    app = sub.add_parser("app", help="start the standalone Animagine tab (gradio) on 127.0.0.1")
+    app.add_argument("app_args", nargs=argparse.REMAINDER)
+    app.set_defaults(func=_cmd_app)
+
+    try:
+        from .danbooru.cli import register_cli
+    except ImportError:
+        pass
+    else:
+        register_cli(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)

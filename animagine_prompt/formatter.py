@@ -1,0 +1,315 @@
+"""The one entry point: a user's prompt in, an Animagine-ordered prompt out.
+
+Data flows one way: text → ``syntax.parse`` → ``classify.analyse`` per item →
+additions (series, rating, quality suffix) as new items → ``order.order_items``
+per segment → rendered text. Nothing crosses a ``BREAK``, a comment line or an
+``AND``; a segment with an unbalanced bracket is never reordered.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from .categories import Category
+from .classify import Analysis, Normaliser, analyse, escape_tag
+from .lint import lint_prompt, lint_settings, unique
+from .options import FormatOptions
+from .order import order_items
+from .presets import Preset
+from .resolution import snap_resolution
+from .result import Change, Diagnostic, FormatResult, GenerationSettings, TaggedItem
+from .syntax import Item, Part, Segment, Text, parse, render_item
+from .tagdb_protocol import TagLookup
+
+log = logging.getLogger(__name__)
+
+_PART_WEIGHT = re.compile(r"\s*:\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*$")
+_QUALIFIER = re.compile(r"^(.+?) \(([^()]+)\)$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Out:
+    """An item placed in the output: analysed user text or one of our additions."""
+
+    analysis: Analysis
+    index: int  # position in the input segment; -1 for additions
+
+
+def _synthetic(name: str, norm: Normaliser) -> Analysis:
+    return analyse(Item((Text(escape_tag(name)),), True), norm)
+
+
+def series_of(info_name: str, db: TagLookup) -> str | None:
+    """The series a character tag's qualifier names, if the knowledge base knows it as one."""
+    m = _QUALIFIER.match(info_name)
+    if m is None:
+        return None
+    hit = db.lookup(m.group(2))
+    if hit is not None and hit.category is Category.COPYRIGHT:
+        return hit.name
+    return None
+
+
+def _names(analyses: Sequence[Analysis]) -> set[str]:
+    """Every tag present, by canonical name (known) or lower-cased text (unknown)."""
+    return {leaf.info.name if leaf.info is not None else leaf.written.lower() for a in analyses for leaf in a.leaves}
+
+
+def _append_at(items: Sequence[Item]) -> int:
+    """Where additions go in a segment: at the end, or before a last item whose bracket
+    never closes (the host closes it at the very end, so it would swallow them)."""
+    return len(items) - 2 if items and not items[-1].balanced else len(items) - 1
+
+
+def _moved(indices: list[int]) -> set[int]:
+    """Input indices not on a longest increasing run: the items a reader sees move."""
+    import bisect
+
+    tails: list[int] = []
+    tails_at: list[int] = []
+    prev: dict[int, int] = {}
+    for pos, v in enumerate(indices):
+        k = bisect.bisect_left(tails, v)
+        if k == len(tails):
+            tails.append(v)
+            tails_at.append(pos)
+        else:
+            tails[k] = v
+            tails_at[k] = pos
+        prev[pos] = tails_at[k - 1] if k > 0 else -1
+    keep: set[int] = set()
+    pos = tails_at[-1] if tails_at else -1
+    while pos >= 0:
+        keep.add(indices[pos])
+        pos = prev[pos]
+    return {v for v in indices if v not in keep}
+
+
+class _PartFormatter:
+    """Formats one AND-part; collects changes and analyses for lint."""
+
+    def __init__(self, part: Part, preset: Preset, options: FormatOptions, norm: Normaliser) -> None:
+        self.part = part
+        self.preset = preset
+        self.options = options
+        self.norm = norm
+        self.changes: list[Change] = []
+        self.analysed: list[Analysis] = []
+        self.tags: list[TaggedItem] = []
+
+    def run(self) -> str:
+        segs = [[analyse(item, self.norm) for item in seg.items] for seg in self.part.segments]
+        for seg in segs:
+            self.analysed.extend(seg)
+        present = _names(self.analysed)
+        additions: list[list[tuple[int, Analysis]]] = [[] for _ in segs]  # (insert after input index, item)
+        pinned = [any(not it.balanced for it in seg.items) for seg in self.part.segments]
+
+        if self.options.add_series:
+            for s, seg in enumerate(segs):
+                if pinned[s]:
+                    continue
+                for i, a in enumerate(seg):
+                    tag = a.tag
+                    if tag is None or tag.info is None or tag.info.category is not Category.CHARACTER:
+                        continue
+                    series = series_of(tag.info.name, self.norm.db)
+                    if series is not None and series not in present:
+                        present.add(series)
+                        j = i
+                        while j + 1 < len(seg) and seg[j + 1].category is Category.COPYRIGHT:
+                            j += 1
+                        additions[s].append((j, _synthetic(series, self.norm)))
+                        self._added(series, f"series of {tag.info.name}")
+
+        rating = self.options.rating
+        if rating and not any(a.category is Category.RATING for a in self.analysed):
+            target = next((s for s, seg in enumerate(segs) if any(
+                a.category in (Category.PEOPLE, Category.CHARACTER) for a in seg)), 0)
+            if not pinned[target]:
+                additions[target].append((len(segs[target]) - 1, _synthetic(rating, self.norm)))
+                self._added(rating, "rating")
+
+        last = len(segs) - 1
+        if self.options.append_quality:
+            for name in self.preset.quality_suffix:
+                if name not in present:
+                    present.add(name)
+                    at = _append_at(self.part.segments[last].items)
+                    additions[last].append((at, _synthetic(name, self.norm)))
+                    self._added(name, "quality suffix")
+
+        rendered = [self._segment(s, seg, additions[s], pinned[s]) for s, seg in enumerate(segs)]
+        return self._join(rendered)
+
+    def _added(self, text: str, reason: str) -> None:
+        self.changes.append(Change("added", escape_tag(text), "", reason))
+
+    def _segment(self, s: int, seg: list[Analysis], adds: list[tuple[int, Analysis]], pinned: bool) -> list[_Out]:
+        # Merge additions into input order first: ordering then treats them like user items.
+        merged: list[_Out] = []
+        by_pos: dict[int, list[Analysis]] = {}
+        for at, a in adds:
+            by_pos.setdefault(at, []).append(a)
+        for a in by_pos.get(-1, []):
+            merged.append(_Out(a, -1))
+        for i, a in enumerate(seg):
+            merged.append(_Out(a, i))
+            for extra in by_pos.get(i, []):
+                merged.append(_Out(extra, -1))
+        for out in merged:
+            a = out.analysis
+            if out.index >= 0 and a.key != render_item(a.original):
+                self.changes.append(Change("cleaned", a.key, render_item(a.original)))
+        if pinned:
+            return merged
+        if self.options.dedupe:
+            seen: set[str] = set()
+            kept = []
+            for out in merged:
+                if out.analysis.key in seen:
+                    self.changes.append(Change("removed", out.analysis.key, reason="duplicate"))
+                    continue
+                seen.add(out.analysis.key)
+                kept.append(out)
+            merged = kept
+        order = order_items([o.analysis for o in merged], self.options.placement, self.preset.quality_suffix)
+        result = [merged[k] for k in order]
+        for i in sorted(_moved([o.index for o in result if o.index >= 0])):
+            self.changes.append(Change("moved", seg[i].key))
+        return result
+
+    def _join(self, segments: list[list[_Out]]) -> str:
+        texts = []
+        for outs in segments:
+            texts.append(", ".join(o.analysis.key for o in outs))
+            self.tags.extend(TaggedItem(o.analysis.key, o.analysis.category) for o in outs)
+        body = texts[0]
+        for boundary, text in zip(self.part.boundaries, texts[1:]):
+            body = (body + " BREAK " + text) if boundary.kind == "break" else (body + "\n" + boundary.raw + "\n" + text)
+        body = body.strip(" ")
+        weight = self.part.weight.strip()
+        if not weight and _PART_WEIGHT.search(body) and segments[-1] and len(segments[-1]) > 1:
+            # The last item ends in ":<number>": last in the text, the host would read it as the
+            # sub-prompt's weight. Keep it one place earlier, as its meaning requires.
+            outs = segments[-1]
+            outs[-1], outs[-2] = outs[-2], outs[-1]
+            self.tags[-2:] = self.tags[-1:] + self.tags[-2:-1]
+            return self._rejoin(segments)
+        return body + weight
+
+    def _rejoin(self, segments: list[list[_Out]]) -> str:
+        texts = [", ".join(o.analysis.key for o in outs) for outs in segments]
+        body = texts[0]
+        for boundary, text in zip(self.part.boundaries, texts[1:]):
+            body = (body + " BREAK " + text) if boundary.kind == "break" else (body + "\n" + boundary.raw + "\n" + text)
+        return body.strip(" ") + self.part.weight.strip()
+
+
+def _format_negative(negative: str, preset: Preset, options: FormatOptions, norm: Normaliser) -> str:
+    """The user's negative first, then the preset's tags that are missing (weights respected)."""
+    if not options.inject_negative:
+        return negative
+    part = parse(negative, split_and=False).parts[0]
+    segs = [[analyse(item, norm) for item in seg.items] for seg in part.segments]
+    present_keys = {a.key for seg in segs for a in seg}
+    present_names = _names([a for seg in segs for a in seg])
+    extra: list[Analysis] = []
+    for text in preset.negative:
+        a = analyse(parse(text, split_and=False).parts[0].segments[0].items[0], norm)
+        tag = a.tag
+        name = None if tag is None else (tag.info.name if tag.info is not None else tag.written.lower())
+        if a.key in present_keys or name in present_names:
+            continue
+        present_keys.add(a.key)
+        extra.append(a)
+    texts = []
+    for s, (seg, raw) in enumerate(zip(segs, part.segments)):
+        keys = _dedupe_keys(seg) if all(it.balanced for it in raw.items) else [a.key for a in seg]
+        if s == len(segs) - 1 and extra:
+            at = _append_at(raw.items) + 1
+            keys = keys[:at] + [a.key for a in extra] + keys[at:]
+        texts.append(", ".join(keys))
+    body = texts[0]
+    for boundary, text in zip(part.boundaries, texts[1:]):
+        body = (body + " BREAK " + text) if boundary.kind == "break" else (body + "\n" + boundary.raw + "\n" + text)
+    return body.strip(" ")
+
+
+def _dedupe_keys(seg: Sequence[Analysis]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for a in seg:
+        if a.key not in seen:
+            seen.add(a.key)
+            out.append(a.key)
+    return out
+
+
+def _settings(preset: Preset, width: int | None, height: int | None) -> GenerationSettings:
+    if width is None or height is None:
+        w, h = preset.default_resolution
+    else:
+        w, h = snap_resolution(width, height, preset.resolutions)
+    return GenerationSettings(preset.sampler_name, preset.scheduler, preset.cfg_scale, preset.steps, w, h)
+
+
+def format_prompt(
+    prompt: str,
+    *,
+    db: TagLookup,
+    preset: Preset,
+    options: FormatOptions = FormatOptions(),
+    negative: str = "",
+    width: int | None = None,
+    height: int | None = None,
+    cfg_scale: float | None = None,
+    steps: int | None = None,
+    lint: bool = True,
+) -> FormatResult:
+    """Format ``prompt`` for ``preset``. Never raises.
+
+    ``width``/``height``/``cfg_scale``/``steps`` are what the user asked for: the
+    returned settings are the preset's, with the size snapped to its nearest bucket,
+    and the asked-for values are linted. ``lint=False`` skips did-you-mean lookups
+    (the generation path needs no suggestions).
+    """
+    try:
+        norm = Normaliser(db, options.replace_underscores)
+        tree = parse(prompt)
+        formatters = [_PartFormatter(part, preset, options, norm) for part in tree.parts]
+        texts = [f.run() for f in formatters]
+        out = texts[0]
+        for text in texts[1:]:
+            out = f"{out} AND {text}" if out else f"AND {text}"
+        out = out.strip()
+        changes = tuple(c for f in formatters for c in f.changes)
+        tags = tuple(t for f in formatters for t in f.tags)
+        analyses = [a for f in formatters for a in f.analysed]
+        diagnostics: list[Diagnostic] = lint_prompt(analyses, preset, db, suggest=lint)
+        diagnostics += lint_settings(preset, width=width, height=height, cfg_scale=cfg_scale, steps=steps)
+        return FormatResult(
+            prompt=out,
+            negative_prompt=_format_negative(negative, preset, options, norm),
+            settings=_settings(preset, width, height),
+            tags=tags,
+            warnings=unique(diagnostics),
+            changes=changes,
+        )
+    except Exception as exc:  # noqa: BLE001 - the contract is: never break a generation
+        log.exception("Animagine formatting failed; the prompt is used as written")
+        message = f"Animagine formatting failed ({type(exc).__name__}: {exc}); the prompt was left as written"
+        try:
+            settings = _settings(preset, width, height)
+        except Exception:  # noqa: BLE001
+            settings = GenerationSettings("Euler a", "Automatic", 5.0, 28, 832, 1216)
+        return FormatResult(
+            prompt=prompt,
+            negative_prompt=negative,
+            settings=settings,
+            warnings=(Diagnostic("internal-error", message),),
+            error=message,
+        )

@@ -1,0 +1,147 @@
+"""Warnings about a prompt or its settings: reported, never silently fixed, never raised."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Sequence
+
+from .categories import Category
+from .classify import Analysis
+from .presets import Preset
+from .result import Diagnostic
+from .tagdb_protocol import TagLookup
+
+_STOPWORDS = frozenset(
+    "a an the is are was were be with and of in on at to while who which that this her his their its "
+    "she he they it there from into onto by for very".split()
+)
+
+
+# The bundled lists hold characters, series, artists and meta tags but no general tags,
+# so "unknown" alone says little: only a close near-miss is worth a warning.
+_MIN_SUGGEST_LEN = 5
+_MIN_SIMILARITY = 90.0
+
+
+def _close_matches(written: str, candidates: Sequence[str]) -> list[str]:
+    from rapidfuzz import fuzz
+
+    key = written.lower().replace("_", " ").replace("\\", "")
+    return [c for c in candidates if c != key and fuzz.ratio(key, c) >= _MIN_SIMILARITY]
+
+
+def _people_group(name: str) -> str | None:
+    if name == "no humans":
+        return "none"
+    for g in ("girl", "boy", "other"):
+        if name.endswith(g) or name.endswith(g + "s"):
+            return g
+    return None
+
+
+def lint_prompt(
+    analyses: Sequence[Analysis],
+    preset: Preset,
+    db: TagLookup,
+    *,
+    suggest: bool,
+    max_suggestions: int = 8,
+) -> list[Diagnostic]:
+    """Findings over the items of one prompt, in the order a user would fix them."""
+    out: list[Diagnostic] = []
+    people: dict[str, set[str]] = {}
+    ratings: list[str] = []
+    weights: dict[str, set[str]] = {}
+    bad_quality = set(preset.negative)
+    suggested = 0
+    for a in analyses:
+        if not a.original.balanced:
+            out.append(Diagnostic("unbalanced", f"unbalanced brackets in {a.key!r}: its segment is left in place",
+                                  a.key))
+        for leaf in a.leaves:
+            info = leaf.info
+            if info is None:
+                words = leaf.written.split()
+                lowered = {w.lower().strip(".,!?") for w in words}
+                if len(words) >= 4 and lowered & _STOPWORDS:
+                    out.append(Diagnostic(
+                        "natural-language",
+                        f"{leaf.written!r} reads like a sentence; Animagine XL was trained on Danbooru tags",
+                        leaf.written))
+                elif suggest and suggested < max_suggestions and len(leaf.written) >= _MIN_SUGGEST_LEN:
+                    suggested += 1
+                    hits = _close_matches(leaf.written, db.suggest(leaf.written, 3))
+                    if hits:
+                        out.append(Diagnostic("unknown-tag", f"unknown tag {leaf.written!r}: did you mean "
+                                              f"{', '.join(repr(h) for h in hits)}?", leaf.written, hits[0]))
+                continue
+            if info.category is Category.PEOPLE:
+                group = _people_group(info.name)
+                if group is not None:
+                    people.setdefault(group, set()).add(info.name)
+            elif info.category is Category.RATING:
+                if info.name not in ratings:
+                    ratings.append(info.name)
+            if info.category in (Category.QUALITY, Category.SCORE) and info.name in bad_quality:
+                out.append(Diagnostic("negative-quality", f"{info.name!r} is a negative-quality tag in the "
+                                      "positive prompt; it belongs in the negative prompt", info.name))
+            if info.model is not None and info.model != preset.model_tags:
+                out.append(Diagnostic("model-mismatch", f"{info.name!r} is an Animagine XL {info.model} tag; the "
+                                      f"{preset.label} preset does not know it", info.name))
+        tag = a.tag
+        if tag is not None and tag.info is not None:
+            weights.setdefault(tag.info.name, set()).add(a.key)
+    for group, names in people.items():
+        if group == "none" and len(people) > 1:
+            out.append(Diagnostic("people-conflict", "'no humans' conflicts with "
+                                  + ", ".join(sorted(n for g, ns in people.items() if g != "none" for n in ns)),
+                                  "no humans"))
+        elif group != "none" and len(names) > 1:
+            out.append(Diagnostic("people-conflict", f"conflicting people counts: {', '.join(sorted(names))}",
+                                  sorted(names)[0]))
+    if len(ratings) > 1:
+        out.append(Diagnostic("rating-conflict", f"conflicting ratings: {', '.join(ratings)}", ratings[0]))
+    for name, keys in weights.items():
+        if len(keys) > 1:
+            out.append(Diagnostic("weight-conflict", f"{name!r} appears with different weights: "
+                                  + ", ".join(sorted(keys)) + " (all kept)", name))
+    return out
+
+
+def lint_settings(
+    preset: Preset,
+    *,
+    width: int | None,
+    height: int | None,
+    cfg_scale: float | None,
+    steps: int | None,
+) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    if width is not None and height is not None:
+        if max(width, height) > preset.max_side:
+            out.append(Diagnostic("size-too-large", f"{width}×{height} is above {preset.max_side} px: the model was "
+                                  "trained at SDXL sizes and degrades; use hires fix for more pixels",
+                                  f"{width}x{height}"))
+        elif (width, height) not in preset.resolutions:
+            out.append(Diagnostic("size-off-bucket", f"{width}×{height} is not one of the model's training "
+                                  "resolutions", f"{width}x{height}"))
+    if cfg_scale is not None and not preset.cfg_range[0] <= cfg_scale <= preset.cfg_range[1]:
+        out.append(Diagnostic("cfg-range", f"CFG {cfg_scale:g} is outside the recommended "
+                              f"{preset.cfg_range[0]:g}-{preset.cfg_range[1]:g} ({preset.cfg_scale:g} recommended)",
+                              str(cfg_scale)))
+    if steps is not None and not preset.steps_range[0] <= steps <= preset.steps_range[1]:
+        out.append(Diagnostic("steps-range", f"{steps} steps is outside the recommended "
+                              f"{preset.steps_range[0]}-{preset.steps_range[1]} ({preset.steps} recommended)",
+                              str(steps)))
+    return out
+
+
+def unique(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for d in diagnostics:
+        k = (d.code, d.message)
+        if k not in seen:
+            seen.add(k)
+            out.append(d)
+    return tuple(out)

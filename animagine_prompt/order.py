@@ -1,0 +1,81 @@
+"""Animagine's template order for the items of one segment.
+
+``people → character(s) with their series → rating → everything else in the
+user's order → quality and score``. A series written right after a character
+stays with it (the card's cosplay example depends on this); a series written
+anywhere else joins the block after all characters.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from .categories import Category
+from .classify import Analysis
+from .options import Placement
+
+_FLEX = (Category.ARTIST, Category.YEAR, Category.META)
+
+
+def order_items(items: Sequence[Analysis], placement: Placement, tail_first: Sequence[str] = ()) -> list[int]:
+    """Indices of ``items`` in template order.
+
+    ``tail_first``: tag names (the preset's quality suffix) that lead the quality
+    block in the preset's order; the user's other quality tags follow in their order.
+    """
+    people: list[int] = []
+    clusters: list[list[int]] = []
+    loose_series: list[int] = []
+    ratings: list[int] = []
+    flex: list[int] = []
+    body: list[int] = []
+    tail: list[int] = []
+    attached = False  # the previous item was a character or a series attached to one
+    for i, a in enumerate(items):
+        cat = a.category
+        if cat is Category.CHARACTER:
+            clusters.append([i])
+            attached = True
+            continue
+        if cat is Category.COPYRIGHT:
+            if attached:
+                clusters[-1].append(i)
+            else:
+                loose_series.append(i)
+            continue
+        attached = False
+        if cat is Category.PEOPLE:
+            people.append(i)
+        elif cat is Category.RATING:
+            ratings.append(i)
+        elif cat in (Category.QUALITY, Category.SCORE) or _is_suffix(a, tail_first):
+            tail.append(i)
+        elif cat in _FLEX and placement is not Placement.GENERAL:
+            flex.append(i)
+        else:
+            body.append(i)
+    tail = _suffix_order(items, tail, tail_first)
+    chars = [i for c in clusters for i in c]
+    if placement is Placement.AFTER_RATING:
+        return people + chars + loose_series + ratings + flex + body + tail
+    if placement is Placement.BEFORE_QUALITY:
+        return people + chars + loose_series + ratings + body + flex + tail
+    return people + chars + loose_series + ratings + body + tail
+
+
+def _is_suffix(a: Analysis, names: Sequence[str]) -> bool:
+    tag = a.tag
+    return tag is not None and tag.info is not None and tag.info.name in names
+
+
+def _suffix_order(items: Sequence[Analysis], tail: list[int], names: Sequence[str]) -> list[int]:
+    rank = {name: k for k, name in enumerate(names)}
+    first: list[tuple[int, int]] = []
+    rest: list[int] = []
+    for i in tail:
+        tag = items[i].tag
+        if tag is not None and tag.info is not None and tag.info.name in rank:
+            first.append((rank[tag.info.name], i))
+        else:
+            rest.append(i)
+    return [i for _, i in sorted(first)] + rest

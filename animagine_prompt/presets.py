@@ -1,0 +1,128 @@
+"""Model presets as data: what each Animagine version wants around a prompt.
+
+Presets live in TOML (``data/presets.toml``, plus an optional user file) so a
+reviewer can check every number against its source without reading code.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+BUILTIN_PRESETS_FILE = Path(__file__).with_name("data") / "presets.toml"
+DEFAULT_PRESET = "animagine-xl-4.0"
+
+
+class PresetError(ValueError):
+    """A preset file or name the user supplied is unusable; the message says why."""
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    label: str
+    quality_suffix: tuple[str, ...]
+    negative: tuple[str, ...]
+    sampler_name: str
+    scheduler: str
+    cfg_scale: float
+    cfg_range: tuple[float, float]
+    steps: int
+    steps_range: tuple[int, int]
+    default_resolution: tuple[int, int]
+    resolutions: tuple[tuple[int, int], ...]
+    max_side: int
+    model_tags: str
+
+    @property
+    def negative_prompt(self) -> str:
+        return ", ".join(self.negative)
+
+
+_FIELDS = {
+    "label": str,
+    "quality_suffix": list,
+    "negative": list,
+    "sampler_name": str,
+    "scheduler": str,
+    "cfg_scale": (int, float),
+    "cfg_range": list,
+    "steps": int,
+    "steps_range": list,
+    "default_resolution": list,
+    "resolutions": list,
+    "max_side": int,
+    "model_tags": str,
+}
+
+
+def _preset_from_table(name: str, table: Mapping[str, object], origin: str, base: Preset | None) -> Preset:
+    values: dict[str, object] = {} if base is None else dict(base.__dict__)
+    values["name"] = name
+    for key, value in table.items():
+        expected = _FIELDS.get(key)
+        if expected is None:
+            raise PresetError(f"{origin}: preset [{name}]: unknown key {key!r}")
+        if not isinstance(value, expected):
+            raise PresetError(f"{origin}: preset [{name}]: {key} has the wrong type ({type(value).__name__})")
+        values[key] = value
+    missing = [k for k in _FIELDS if k not in values]
+    if missing:
+        raise PresetError(f"{origin}: preset [{name}]: missing {', '.join(missing)}")
+    try:
+        return Preset(
+            name=name,
+            label=str(values["label"]),
+            quality_suffix=tuple(str(t) for t in values["quality_suffix"]),  # type: ignore[union-attr]
+            negative=tuple(str(t) for t in values["negative"]),  # type: ignore[union-attr]
+            sampler_name=str(values["sampler_name"]),
+            scheduler=str(values["scheduler"]),
+            cfg_scale=float(values["cfg_scale"]),  # type: ignore[arg-type]
+            cfg_range=(float(values["cfg_range"][0]), float(values["cfg_range"][1])),  # type: ignore[index]
+            steps=int(values["steps"]),  # type: ignore[call-overload]
+            steps_range=(int(values["steps_range"][0]), int(values["steps_range"][1])),  # type: ignore[index]
+            default_resolution=(int(values["default_resolution"][0]), int(values["default_resolution"][1])),  # type: ignore[index]
+            resolutions=tuple((int(w), int(h)) for w, h in values["resolutions"]),  # type: ignore[union-attr]
+            max_side=int(values["max_side"]),  # type: ignore[call-overload]
+            model_tags=str(values["model_tags"]),
+        )
+    except (TypeError, ValueError, IndexError) as exc:
+        raise PresetError(f"{origin}: preset [{name}]: {exc}") from None
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise PresetError(f"{path}: cannot read presets file ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PresetError(f"{path}: not valid TOML ({exc})") from None
+
+
+def load_presets(user_file: Path | None = None) -> Mapping[str, Preset]:
+    """Built-in presets, overlaid by ``user_file`` when it exists.
+
+    A user table with a built-in name only needs the keys it changes.
+    """
+    presets: dict[str, Preset] = {}
+    for name, table in _read_toml(BUILTIN_PRESETS_FILE).items():
+        presets[name] = _preset_from_table(name, table, str(BUILTIN_PRESETS_FILE), None)  # type: ignore[arg-type]
+    if user_file is not None and user_file.exists():
+        for name, table in _read_toml(user_file).items():
+            if not isinstance(table, dict):
+                raise PresetError(f"{user_file}: [{name}] must be a table")
+            presets[name] = _preset_from_table(name, table, str(user_file), presets.get(name))
+    return MappingProxyType(presets)
+
+
+def get_preset(name: str, presets: Mapping[str, Preset] | None = None) -> Preset:
+    """Look a preset up by name, with a message that lists the valid names."""
+    presets = load_presets() if presets is None else presets
+    try:
+        return presets[name]
+    except KeyError:
+        raise PresetError(f"unknown preset {name!r}; choose one of: {', '.join(presets)}") from None

@@ -1,0 +1,242 @@
+"""The one grammar of the WebUI prompt language, parsed the way the host reads it.
+
+The host reads a prompt in stages (``modules/prompt_parser.py``): comments are
+stripped, ``AND`` splits the text into sub-prompts *at any bracket depth*, each
+sub-prompt may end in ``:weight``, then ``[a:b:n]``/``[a|b]`` schedules and
+``()``/``[]`` emphasis are resolved, with ``\\`` escapes and ``BREAK``. Extra
+networks ``<lora:...>`` are stripped first. This module mirrors those stages so
+that whatever we treat as one unit is one unit for the host too:
+
+* ``AND`` splits anywhere (``(a AND b)`` really is two sub-prompts);
+* commas split items only at bracket depth 0, never after ``\\``;
+* ``BREAK`` and comment lines split segments only at depth 0 (deeper, they stay
+  inside the item that carries them, which then moves as a whole);
+* a closer with no partner, or a bracket never closed, marks its item
+  *unbalanced*: the formatter then never moves anything in that segment.
+
+Parsing is total and lossless: every string parses, and ``render(parse(s)) == s``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .nodes import Boundary, Braces, Comment, Escape, Item, Network, Node, Paren, Part, Prompt, Segment, Square, Text
+
+_AND_OR_COMMENT = re.compile(r"#[^\n]*|//[^\n]*|/\*.*?\*/|\bAND\b", re.S)
+# The host's sub-prompt weight: a trailing ":number" (re_weight in prompt_parser.py).
+_PART_WEIGHT = re.compile(r"\s*:\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*$")
+
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n]*|//[^\n]*|/\*.*?\*/)
+  | (?P<escape>\\[\s\S])
+  | (?P<network><\w+:[^>]+>)
+  | (?P<weightclose>:\s*[+-]?[.\d]+\s*\))
+  | (?P<brk>\bBREAK\b)
+  | (?P<open>[(\[{])
+  | (?P<close>[)\]}])
+  | (?P<comma>,)
+  | (?P<text>[^\\\#/<:,()\[\]{}B]+|[\s\S])
+    """,
+    re.X | re.S,
+)
+
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+class _Mark:
+    """Depth-0 separators, consumed while splitting into segments and items."""
+
+    __slots__ = ("raw", "kind")
+
+    def __init__(self, raw: str, kind: str) -> None:
+        self.raw = raw
+        self.kind = kind  # "comma" | "break" | "comment" | "bad" (marks the current item unbalanced)
+
+
+def _append_text(out: list, text: str) -> None:
+    if out and type(out[-1]) is Text:
+        out[-1] = Text(out[-1].text + text)
+    else:
+        out.append(Text(text))
+
+
+def _tokens_to_elements(text: str) -> list:
+    """Build nested nodes; depth-0 separators come out as ``_Mark`` objects."""
+    stack: list[tuple[str, list]] = []  # (opener, children) of each open group
+    top: list = []
+    out = top
+    troubled = False  # a closer inside the current depth-0 group had no partner
+
+    def close(tok: str) -> list:
+        nonlocal troubled
+        if stack and stack[-1][0] == _PAIRS[tok]:
+            opener, children = stack.pop()
+            parent = stack[-1][1] if stack else top
+            if opener == "(":
+                parent.append(Paren(tuple(children), None, True))
+            elif opener == "[":
+                parent.append(Square(tuple(children), True))
+            else:
+                parent.append(Braces(tuple(children)))
+            if not stack and troubled:
+                top.append(_Mark("", "bad"))
+                troubled = False
+            return parent
+        # No partner: literal text for the host. Crossing brackets like "([a)]" are
+        # paired by kind in the host and by nesting here, so the item is marked and
+        # never moved.
+        here = stack[-1][1] if stack else top
+        _append_text(here, tok)
+        if stack:
+            troubled = True
+        else:
+            top.append(_Mark("", "bad"))
+        return here
+
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        tok = m.group()
+        if kind == "text":
+            _append_text(out, tok)
+        elif kind == "comma":
+            if stack:
+                _append_text(out, tok)
+            else:
+                out.append(_Mark(tok, "comma"))
+        elif kind == "escape":
+            out.append(Escape(tok[1]))
+        elif kind == "network":
+            out.append(Network(tok))
+        elif kind == "brk":
+            if stack:
+                _append_text(out, tok)
+            else:
+                out.append(_Mark(tok, "break"))
+        elif kind == "comment":
+            out.append(Comment(tok) if stack else _Mark(tok, "comment"))
+        elif kind == "open":
+            stack.append((tok, []))
+            out = stack[-1][1]
+        elif kind == "weightclose":
+            if stack and stack[-1][0] == "(":
+                _, children = stack.pop()
+                out = stack[-1][1] if stack else top
+                out.append(Paren(tuple(children), tok[:-1], True))
+                if not stack and troubled:
+                    top.append(_Mark("", "bad"))
+                    troubled = False
+            else:
+                _append_text(out, tok[:-1])
+                out = close(")")
+        else:
+            out = close(tok)
+    if text.endswith("\\") and not _ends_in_escape(text):
+        # A lone trailing backslash would escape whatever comma we put after it.
+        top.append(_Mark("", "bad"))
+    if stack:  # never closed: the host closes these at the very end
+        while stack:
+            opener, children = stack.pop()
+            parent = stack[-1][1] if stack else top
+            parent.append(_unclosed(opener, children))
+        top.append(_Mark("", "bad"))
+    return top
+
+
+def _ends_in_escape(text: str) -> bool:
+    run = len(text) - len(text.rstrip("\\"))
+    return run % 2 == 0
+
+
+def _unclosed(opener: str, children: list) -> Node:
+    if opener == "(":
+        return Paren(tuple(children), None, False)
+    if opener == "[":
+        return Square(tuple(children), False)
+    return Braces(tuple(children), False)
+
+
+def _split_segments(elements: list) -> tuple[tuple[Segment, ...], tuple[Boundary, ...]]:
+    segments: list[Segment] = []
+    boundaries: list[Boundary] = []
+    items: list[Item] = []
+    gaps: list[str] = []
+    gap = ""
+    cur: list[Node] = []
+    bad = False
+
+    def flush_item() -> None:
+        nonlocal gap, cur, bad
+        nodes = [n for n in cur if not (type(n) is Text and n.text == "")]
+        # Move edge whitespace into the gaps so items carry only their own text.
+        lead = trail = ""
+        if nodes and type(nodes[0]) is Text:
+            stripped = nodes[0].text.lstrip()
+            lead = nodes[0].text[: len(nodes[0].text) - len(stripped)]
+            nodes[0] = Text(stripped)
+            if not stripped:
+                nodes.pop(0)
+        if nodes and type(nodes[-1]) is Text:
+            stripped = nodes[-1].text.rstrip()
+            trail = nodes[-1].text[len(stripped) :]
+            nodes[-1] = Text(stripped)
+            if not stripped:
+                nodes.pop()
+        if nodes:
+            gaps.append(gap + lead)
+            items.append(Item(tuple(nodes), not bad))
+            gap = trail
+        else:
+            gap += lead + trail
+        cur = []
+        bad = False
+
+    def flush_segment() -> None:
+        nonlocal gap, items, gaps
+        flush_item()
+        segments.append(Segment(tuple(items), tuple(gaps) + (gap,)))
+        items, gaps, gap = [], [], ""
+
+    for el in elements:
+        if type(el) is _Mark:
+            if el.kind == "comma":
+                flush_item()
+                gap += el.raw
+            elif el.kind == "bad":
+                bad = True
+            else:
+                flush_segment()
+                boundaries.append(Boundary(el.raw, el.kind))
+        else:
+            cur.append(el)
+    flush_segment()
+    return tuple(segments), tuple(boundaries)
+
+
+def parse_part(text: str) -> Part:
+    """One sub-prompt: segments of items, plus its trailing weight if any."""
+    m = _PART_WEIGHT.search(text)
+    weight = ""
+    if m is not None:
+        weight = text[m.start() :]
+        text = text[: m.start()]
+    segments, boundaries = _split_segments(_tokens_to_elements(text))
+    return Part(segments, boundaries, weight)
+
+
+def parse(text: str, *, split_and: bool = True) -> Prompt:
+    """Parse a prompt. ``split_and=False`` for negative prompts, where the host has no AND or part weight."""
+    if not split_and:
+        segments, boundaries = _split_segments(_tokens_to_elements(text))
+        return Prompt((Part(segments, boundaries, ""),), ())
+    parts: list[Part] = []
+    seps: list[str] = []
+    start = 0
+    for m in _AND_OR_COMMENT.finditer(text):
+        if m.group() == "AND":
+            parts.append(parse_part(text[start : m.start()]))
+            seps.append("AND")
+            start = m.end()
+    parts.append(parse_part(text[start:]))
+    return Prompt(tuple(parts), tuple(seps))
