@@ -68,6 +68,26 @@ class Normaliser:
 
     db: TagLookup
     replace_underscores: bool = True
+    keep_spelling: frozenset[str] = frozenset()  # e.g. the host's embedding names
+
+
+# An underscore between two word characters, in a word of 4+ characters: "long_hair", not ">_<" or "o_o".
+_WORD_UNDERSCORE = re.compile(r"(?<=[^\W_])_+(?=[^\W_])")
+
+
+def _unknown_spelling(text: str, norm: Normaliser) -> str:
+    """Unknown words are mostly general tags the bundled lists lack, so underscores become
+    spaces; but names (any capital letter), short emoticon-like words and protected names
+    (embeddings) keep their exact spelling."""
+    if (
+        not norm.replace_underscores
+        or "_" not in text
+        or len(text) < 4
+        or text != text.lower()
+        or text in norm.keep_spelling
+    ):
+        return text
+    return _WORD_UNDERSCORE.sub(" ", text)
 
 
 def escape_tag(name: str) -> str:
@@ -174,9 +194,11 @@ class _Walker:
                 stripped = literal.strip()
                 if _WILDCARD.match(stripped):
                     self.has_wildcard = True
-                else:
-                    self.leaves.append(Leaf(stripped, None, weighted))
-                return [Text(_SPACES.sub(" ", n.text)) if type(n) is Text else n for n in nodes]  # type: ignore[union-attr]
+                    return nodes
+                self.leaves.append(Leaf(stripped, None, weighted))
+                if len(nodes) == 1:  # plain text: tidy spaces, maybe underscores
+                    return [Text(_unknown_spelling(_SPACES.sub(" ", nodes[0].text), self.norm))]  # type: ignore[union-attr]
+                return nodes
         return self.nodes(nodes, weighted)
 
     def nodes(self, nodes: list[Node] | tuple[Node, ...], weighted: bool) -> list[Node]:
@@ -218,7 +240,8 @@ class _Walker:
         if len(alternatives) > 1:
             return self._pieces(alternatives)
         pieces = _split(children, ":")
-        if len(pieces) in (2, 3) and _literal(pieces[-1][0]) is not None and _NUMBER.match(_literal(pieces[-1][0]) or ""):
+        when = _literal(pieces[-1][0])
+        if len(pieces) in (2, 3) and when is not None and _NUMBER.match(when):
             return self._pieces(pieces[:-1]) + list(pieces[-1][0])
         return self.group(children, ",", True)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from .categories import Category
 from .classify import Analysis, Normaliser, analyse, escape_tag
@@ -21,7 +21,7 @@ from .order import order_items
 from .presets import Preset
 from .resolution import snap_resolution
 from .result import Change, Diagnostic, FormatResult, GenerationSettings, TaggedItem
-from .syntax import Item, Part, Segment, Text, parse, render_item
+from .syntax import Item, Part, Text, parse, render_item
 from .tagdb_protocol import TagLookup
 
 log = logging.getLogger(__name__)
@@ -269,16 +269,18 @@ def format_prompt(
     cfg_scale: float | None = None,
     steps: int | None = None,
     lint: bool = True,
+    keep_spelling: frozenset[str] = frozenset(),
 ) -> FormatResult:
     """Format ``prompt`` for ``preset``. Never raises.
 
     ``width``/``height``/``cfg_scale``/``steps`` are what the user asked for: the
     returned settings are the preset's, with the size snapped to its nearest bucket,
     and the asked-for values are linted. ``lint=False`` skips did-you-mean lookups
-    (the generation path needs no suggestions).
+    (the generation path needs no suggestions). ``keep_spelling``: words never respelled
+    even when unknown, such as the host's textual-inversion embedding names.
     """
     try:
-        norm = Normaliser(db, options.replace_underscores)
+        norm = Normaliser(db, options.replace_underscores, frozenset(keep_spelling))
         tree = parse(prompt)
         formatters = [_PartFormatter(part, preset, options, norm) for part in tree.parts]
         texts = [f.run() for f in formatters]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from .categories import Category
 from .classify import Analysis
@@ -19,15 +18,24 @@ _STOPWORDS = frozenset(
 
 # The bundled lists hold characters, series, artists and meta tags but no general tags,
 # so "unknown" alone says little: only a close near-miss is worth a warning.
-_MIN_SUGGEST_LEN = 5
+_MIN_SUGGEST_LEN = 7
 _MIN_SIMILARITY = 90.0
 
 
-def _close_matches(written: str, candidates: Sequence[str]) -> list[str]:
+def _close_matches(written: str, candidates: Sequence[str], db: TagLookup) -> list[str]:
+    """Near-misses worth showing. Artist names are left out: there are 581k of them, and
+    ordinary general tags ("night", "casual") nearly always sit one letter from one."""
     from rapidfuzz import fuzz
 
     key = written.lower().replace("_", " ").replace("\\", "")
-    return [c for c in candidates if c != key and fuzz.ratio(key, c) >= _MIN_SIMILARITY]
+    out = []
+    for c in candidates:
+        if c == key or fuzz.ratio(key, c) < _MIN_SIMILARITY:
+            continue
+        info = db.lookup(c)
+        if info is not None and info.category is not Category.ARTIST:
+            out.append(c)
+    return out[:3]
 
 
 def _people_group(name: str) -> str | None:
@@ -70,7 +78,7 @@ def lint_prompt(
                         leaf.written))
                 elif suggest and suggested < max_suggestions and len(leaf.written) >= _MIN_SUGGEST_LEN:
                     suggested += 1
-                    hits = _close_matches(leaf.written, db.suggest(leaf.written, 3))
+                    hits = _close_matches(leaf.written, db.suggest(leaf.written, 5), db)
                     if hits:
                         out.append(Diagnostic("unknown-tag", f"unknown tag {leaf.written!r}: did you mean "
                                               f"{', '.join(repr(h) for h in hits)}?", leaf.written, hits[0]))
