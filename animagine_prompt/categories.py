@@ -26,7 +26,7 @@ class Category(str, Enum):
     WILDCARD = "wildcard"
 
     @classmethod
-    def parse(cls, text: str) -> "Category":
+    def parse(cls, text: str) -> Category:
         """Accept a category name as a user writes it in an overrides file."""
         key = text.strip().lower()
         key = _ALIASES.get(key, key)

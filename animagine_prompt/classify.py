@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .categories import Category
-from .syntax import Braces, Comment, Escape, Item, Network, Node, Paren, Square, Text
+from .syntax import Braces, Comment, Escape, Item, Network, Node, Paren, Square, Text, render_nodes
 from .tagdb_protocol import TagInfo, TagLookup
 
 _WILDCARD = re.compile(r"^__[^_\s](?:[^\s]*[^_\s])?__$")
@@ -55,6 +56,7 @@ class Analysis:
     category: Category
     leaves: tuple[Leaf, ...]
     key: str  # rendered normalised text: equal keys are duplicates
+    source: str  # rendered original text
 
     @property
     def tag(self) -> Leaf | None:
@@ -293,15 +295,32 @@ def analyse(item: Item, norm: Normaliser) -> Analysis:
 
     Unbalanced items are left exactly as written: our nesting can differ from the
     host's pairing of crossing brackets, so touching them could change meaning.
+    Results are memoised: items and settings are immutable values, and the same
+    tags recur in nearly every prompt a user writes.
     """
-    from .syntax import render_nodes
+    return _analyse_cached(item, norm)
 
+
+@lru_cache(maxsize=8192)
+def _analyse_cached(item: Item, norm: Normaliser) -> Analysis:
+    nodes = item.nodes
+    if len(nodes) == 1 and type(nodes[0]) is Text:  # the common case: one plain tag
+        text = nodes[0].text  # type: ignore[union-attr]
+        info = norm.db.lookup(text)
+        if info is not None:
+            key = _spell(info, text, norm)
+            return Analysis(Item((Text(key),), True), item, info.category, (Leaf(text, info, False),), key, text)
+        if _WILDCARD.match(text):
+            return Analysis(item, item, Category.WILDCARD, (), text, text)
+        key = _unknown_spelling(_SPACES.sub(" ", text), norm)
+        return Analysis(Item((Text(key),), True), item, Category.GENERAL, (Leaf(text, None, False),), key, text)
     walker = _Walker(norm)
     if item.balanced:
-        nodes = walker.chunk(list(item.nodes), False)
-        new = Item(tuple(_merge(nodes)), True)
+        new = Item(tuple(_merge(walker.chunk(list(nodes), False))), True)
     else:
-        walker.nodes(list(item.nodes), False)  # collect tags for classification only
+        walker.nodes(list(nodes), False)  # collect tags for classification only
         new = item
     category = _aggregate(walker.leaves, walker.has_network, walker.has_wildcard)
-    return Analysis(new, item, category, tuple(walker.leaves), render_nodes(new.nodes))
+    source = render_nodes(nodes)
+    key = source if new is item else render_nodes(new.nodes)
+    return Analysis(new, item, category, tuple(walker.leaves), key, source)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .options import RATINGS, FormatOptions, Placement
 from .presets import DEFAULT_PRESET, PresetError, get_preset, load_presets

@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .categories import Category
 from .classify import Analysis, Normaliser, analyse, escape_tag
@@ -21,7 +22,7 @@ from .order import order_items
 from .presets import Preset
 from .resolution import snap_resolution
 from .result import Change, Diagnostic, FormatResult, GenerationSettings, TaggedItem
-from .syntax import Item, Part, Text, parse, render_item
+from .syntax import Item, Part, Text, parse
 from .tagdb_protocol import TagLookup
 
 log = logging.getLogger(__name__)
@@ -162,8 +163,8 @@ class _PartFormatter:
                 merged.append(_Out(extra, -1))
         for out in merged:
             a = out.analysis
-            if out.index >= 0 and a.key != render_item(a.original):
-                self.changes.append(Change("cleaned", a.key, render_item(a.original)))
+            if out.index >= 0 and a.key != a.source:
+                self.changes.append(Change("cleaned", a.key, a.source))
         if pinned:
             return merged
         if self.options.dedupe:
@@ -218,8 +219,7 @@ def _format_negative(negative: str, preset: Preset, options: FormatOptions, norm
     present_keys = {a.key for seg in segs for a in seg}
     present_names = _names([a for seg in segs for a in seg])
     extra: list[Analysis] = []
-    for text in preset.negative:
-        a = analyse(parse(text, split_and=False).parts[0].segments[0].items[0], norm)
+    for a in _preset_negative(preset.negative, norm):
         tag = a.tag
         name = None if tag is None else (tag.info.name if tag.info is not None else tag.written.lower())
         if a.key in present_keys or name in present_names:
@@ -237,6 +237,12 @@ def _format_negative(negative: str, preset: Preset, options: FormatOptions, norm
     for boundary, text in zip(part.boundaries, texts[1:]):
         body = (body + " BREAK " + text) if boundary.kind == "break" else (body + "\n" + boundary.raw + "\n" + text)
     return body.strip(" ")
+
+
+@lru_cache(maxsize=64)
+def _preset_negative(negative: tuple[str, ...], norm: Normaliser) -> tuple[Analysis, ...]:
+    items = (parse(text, split_and=False).parts[0].segments[0].items for text in negative)
+    return tuple(analyse(found[0], norm) for found in items if found)
 
 
 def _dedupe_keys(seg: Sequence[Analysis]) -> list[str]:
@@ -275,9 +281,10 @@ def format_prompt(
 
     ``width``/``height``/``cfg_scale``/``steps`` are what the user asked for: the
     returned settings are the preset's, with the size snapped to its nearest bucket,
-    and the asked-for values are linted. ``lint=False`` skips did-you-mean lookups
-    (the generation path needs no suggestions). ``keep_spelling``: words never respelled
-    even when unknown, such as the host's textual-inversion embedding names.
+    and the asked-for values are linted. ``lint=False`` skips the prompt lint and its
+    did-you-mean lookups: the generation path shows no warnings and must be fast.
+    ``keep_spelling``: words never respelled even when unknown, such as the host's
+    textual-inversion embedding names.
     """
     try:
         norm = Normaliser(db, options.replace_underscores, frozenset(keep_spelling))
@@ -291,7 +298,7 @@ def format_prompt(
         changes = tuple(c for f in formatters for c in f.changes)
         tags = tuple(t for f in formatters for t in f.tags)
         analyses = [a for f in formatters for a in f.analysed]
-        diagnostics: list[Diagnostic] = lint_prompt(analyses, preset, db, suggest=lint)
+        diagnostics: list[Diagnostic] = lint_prompt(analyses, preset, db, suggest=True) if lint else []
         diagnostics += lint_settings(preset, width=width, height=height, cfg_scale=cfg_scale, steps=steps)
         return FormatResult(
             prompt=out,

@@ -8,7 +8,7 @@ anywhere else joins the block after all characters.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from .categories import Category
 from .classify import Analysis

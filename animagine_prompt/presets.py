@@ -6,11 +6,12 @@ reviewer can check every number against its source without reading code.
 
 from __future__ import annotations
 
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+
+import tomllib
 
 BUILTIN_PRESETS_FILE = Path(__file__).with_name("data") / "presets.toml"
 DEFAULT_PRESET = "animagine-xl-4.0"

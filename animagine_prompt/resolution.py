@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 
 def snap_resolution(width: int, height: int, buckets: Sequence[tuple[int, int]]) -> tuple[int, int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from .nodes import Braces, Comment, Escape, Item, Network, Node, Paren, Part, Prompt, Segment, Square, Text
 
