@@ -198,7 +198,7 @@ class _Walker:
                     self.has_wildcard = True
                     return nodes
                 self.leaves.append(Leaf(stripped, None, weighted))
-                if len(nodes) == 1:  # plain text: tidy spaces, maybe underscores
+                if len(nodes) == 1 and type(nodes[0]) is Text:  # plain text: tidy spaces, maybe underscores
                     return [Text(_unknown_spelling(_SPACES.sub(" ", nodes[0].text), self.norm))]  # type: ignore[union-attr]
                 return nodes
         return self.nodes(nodes, weighted)

@@ -309,8 +309,9 @@ def format_prompt(
             changes=changes,
         )
     except Exception as exc:  # noqa: BLE001 - the contract is: never break a generation
-        log.exception("Animagine formatting failed; the prompt is used as written")
         message = f"Animagine formatting failed ({type(exc).__name__}: {exc}); the prompt was left as written"
+        log.error(message)
+        log.debug("traceback of the formatting failure", exc_info=True)
         try:
             settings = _settings(preset, width, height)
         except Exception:  # noqa: BLE001

@@ -8,7 +8,9 @@ networks ``<lora:...>`` are stripped first. This module mirrors those stages so
 that whatever we treat as one unit is one unit for the host too:
 
 * ``AND`` splits anywhere (``(a AND b)`` really is two sub-prompts);
-* commas split items only at bracket depth 0, never after ``\\``;
+* ``\\`` escapes only what the host escapes (``\\( \\) \\[ \\] \\\\``); any other
+  backslash is a plain character, as for the host (so ``\\BREAK`` is still a BREAK);
+* commas split items only at bracket depth 0;
 * ``BREAK`` and comment lines split segments only at depth 0 (deeper, they stay
   inside the item that carries them, which then moves as a whole);
 * a closer with no partner, or a bracket never closed, marks its item
@@ -30,7 +32,7 @@ _PART_WEIGHT = re.compile(r"\s*:\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*$")
 _TOKEN = re.compile(
     r"""
     (?P<comment>\#[^\n]*|//[^\n]*|/\*.*?\*/)
-  | (?P<escape>\\[\s\S])
+  | (?P<escape>\\[()\[\]\\])
   | (?P<network><\w+:[^>]+>)
   | (?P<weightclose>:\s*[+-]?[.\d]+\s*\))
   | (?P<brk>\bBREAK\b)
@@ -132,9 +134,6 @@ def _tokens_to_elements(text: str) -> list:
                 out = close(")")
         else:
             out = close(tok)
-    if text.endswith("\\") and not _ends_in_escape(text):
-        # A lone trailing backslash would escape whatever comma we put after it.
-        top.append(_Mark("", "bad"))
     if stack:  # never closed: the host closes these at the very end
         while stack:
             opener, children = stack.pop()
@@ -142,11 +141,6 @@ def _tokens_to_elements(text: str) -> list:
             parent.append(_unclosed(opener, children))
         top.append(_Mark("", "bad"))
     return top
-
-
-def _ends_in_escape(text: str) -> bool:
-    run = len(text) - len(text.rstrip("\\"))
-    return run % 2 == 0
 
 
 def _unclosed(opener: str, children: list) -> Node:
