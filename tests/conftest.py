@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from animagine_prompt.tagdb import TagDBConfig, load_tagdb
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
 def real_tagdb(tmp_path_factory: pytest.TempPathFactory):
     """The real knowledge base (bundled kgen lists + curated tags), index built once per session.
 
-    Tag Autocomplete is switched off so results do not depend on what sits next to the checkout.
+    The curated files are copied so a developer's own ``tags/user.csv`` cannot change results,
+    and Tag Autocomplete is switched off so nothing depends on what sits next to the checkout.
     """
+    tags_dir = tmp_path_factory.mktemp("tags")
+    shutil.copytree(REPO / "tags" / "curated", tags_dir / "curated")
     index_dir = tmp_path_factory.mktemp("tagdb-index")
-    return load_tagdb(TagDBConfig(tagcomplete_dirs=(), index_dir=index_dir))
+    return load_tagdb(TagDBConfig(tags_dir=tags_dir, tagcomplete_dirs=(), index_dir=index_dir))

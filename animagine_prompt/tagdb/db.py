@@ -1,0 +1,346 @@
+"""The tag knowledge base: one immutable value answering "what is this tag?".
+
+Layers, highest precedence first: the user's overrides, our curated tags,
+extra sources from the config (the Danbooru cache), then the mapped bulk index
+(Tag Autocomplete's CSVs over the tipo-kgen lists). The two small layers are
+plain dicts checked first; the bulk index is memory-mapped (see ``index.py``).
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+from collections.abc import Iterable
+from itertools import islice
+from pathlib import Path
+
+from ..categories import Category
+from ..tagdb_protocol import TagInfo
+from . import kgen, tagcomplete
+from .config import TagDBConfig, resolve
+from .curated import load_curated
+from .index import CATEGORIES, BulkSources, TagIndex, open_or_build
+from .keys import normalize_key, qualifiers
+from .sources import SOURCE_CURATED, SOURCE_USER, SourceInfo, TagSource
+from .user import parse_user_overrides
+
+log = logging.getLogger(__name__)
+
+_MEMO_LIMIT = 1 << 16
+_TOP_SOURCES = frozenset({SOURCE_USER, SOURCE_CURATED})
+#: Curated and user tags sort above any bulk tag when completing.
+_TOP_RANK = 0xFFFFFFFF
+#: How many prefix matches ``complete`` ranks, and ``suggest`` compares.
+_COMPLETE_SCAN = 8_000
+_SUGGEST_SCAN = 20_000
+_SUGGEST_MIN_CANDIDATES = 200
+_SUGGEST_CUTOFF = 70.0
+
+
+class TagDB:
+    """Resolve, complete and suggest Danbooru tags. Build with :func:`load_tagdb`.
+
+    Immutable once built (the lookup memo is an internal cache), so one value
+    can be shared by the formatter, the UI and background threads.
+    """
+
+    __slots__ = ("_top", "_extras", "_index", "_sources", "_messages", "_memo")
+
+    def __init__(
+        self,
+        *,
+        curated: dict[str, TagInfo],
+        user: dict[str, TagInfo],
+        extras: tuple[TagSource, ...] = (),
+        index: TagIndex | None = None,
+        sources: tuple[SourceInfo, ...] = (),
+        messages: tuple[str, ...] = (),
+    ) -> None:
+        top = {key: user.get(normalize_key(info.name), info) for key, info in curated.items()}
+        top.update(user)
+        self._top = top
+        self._extras = extras
+        self._index = index
+        self._sources = sources
+        self._messages = messages
+        self._memo: dict[str, tuple[str, TagInfo | None]] = {}
+
+    # ------------------------------------------------------------------ panel
+
+    @property
+    def sources(self) -> tuple[SourceInfo, ...]:
+        """Per-source name, path, entry count and state, for the "tag database" panel."""
+        return self._sources
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        """One-line problems met while loading (bad lines, missing lists, broken index)."""
+        return self._messages
+
+    # ------------------------------------------------------------------ lookup
+
+    def lookup(self, text: str) -> TagInfo | None:
+        """Resolve a tag as typed (any case, ``_`` or spaces, ``\\(`` or ``(``), or None.
+
+        The memo holds only what cannot change while this value lives (user,
+        curated and index answers). Extra sources are asked on every call unless
+        a user or curated entry already won, because the Danbooru cache learns
+        new tags while the WebUI runs and those must apply to the next generation.
+        """
+        memo = self._memo
+        entry = memo.get(text)
+        if entry is None:
+            key = normalize_key(text)
+            entry = (key, self._resolve_fixed(key))
+            if len(memo) >= _MEMO_LIMIT:
+                memo.clear()
+            memo[text] = entry
+        if self._extras:
+            fixed = entry[1]
+            if fixed is None or fixed.source not in _TOP_SOURCES:
+                return self._from_extras(entry[0]) or fixed
+            return fixed
+        return entry[1]
+
+    def _resolve(self, key: str) -> TagInfo | None:
+        """Full precedence for a normalised key (no memo)."""
+        fixed = self._resolve_fixed(key)
+        if self._extras and (fixed is None or fixed.source not in _TOP_SOURCES):
+            return self._from_extras(key) or fixed
+        return fixed
+
+    def _from_extras(self, key: str) -> TagInfo | None:
+        if not key:
+            return None
+        for source in self._extras:
+            try:
+                found = source.get(key)
+            except Exception:  # a broken extra source must not break formatting
+                log.exception("tag source %r failed on %r", getattr(source, "name", source), key)
+                continue
+            if found is not None:
+                canonical, category = found
+                if not isinstance(category, Category):
+                    category = Category.parse(str(category))
+                return self._top.get(normalize_key(canonical)) or TagInfo(canonical, category, source.name)
+        return None
+
+    def _resolve_fixed(self, key: str) -> TagInfo | None:
+        """The answer of the layers that never change while this value lives: user, curated, index."""
+        if not key:
+            return None
+        hit = self._top.get(key)
+        if hit is not None:
+            return hit
+        index = self._index
+        if index is not None:
+            found = index.find(key)
+            if found is not None:
+                target, canonical, category, source = found
+                if target != key:  # an alias: the tag it names may be curated or overridden
+                    hit = self._top.get(target)
+                    if hit is not None:
+                        return hit
+                return TagInfo(canonical, category, source)
+        return None
+
+    def _from_index(self, key_id: int) -> TagInfo:
+        key, canonical, category, source = self._index.entry(key_id)  # type: ignore[union-attr]
+        return self._top.get(key) or TagInfo(canonical, category, source)
+
+    # ------------------------------------------------------------------ helpers for the UI
+
+    def complete(self, prefix: str, categories: Iterable[Category] | None = None, limit: int = 20) -> list[TagInfo]:
+        """Tags whose key starts with ``prefix``, exact match first, then most popular.
+
+        Aliases count as matches of the tag they point to (``miku`` -> ``hatsune miku``).
+        Only the first ``_COMPLETE_SCAN`` bulk matches are ranked, which only
+        matters for one- or two-letter prefixes.
+        """
+        key = normalize_key(prefix)
+        if not key or limit <= 0:
+            return []
+        wanted = frozenset(categories) if categories is not None else None
+        best: dict[str, tuple[tuple[bool, int], TagInfo]] = {}
+
+        def consider(info: TagInfo | None, rank: int) -> None:
+            if info is None or (wanted is not None and info.category not in wanted):
+                return
+            score = (normalize_key(info.name) == key, rank)
+            old = best.get(info.name)
+            if old is None or old[0] < score:
+                best[info.name] = (score, info)
+
+        consider(self._resolve(key), _TOP_RANK)
+        for top_key, info in self._top.items():
+            if top_key.startswith(key):
+                consider(info, _TOP_RANK)
+        index = self._index
+        if index is not None:
+            allowed = None if wanted is None else {i for i, c in enumerate(CATEGORIES) if c in wanted}
+            records, rank = index.records, index.rank
+            ids = {
+                key_id
+                for key_id in index.prefixed(key, _COMPLETE_SCAN)
+                if allowed is None or records[key_id] & 0x0F in allowed
+            }
+            for key_id in heapq.nlargest(limit * 2, ids, key=rank.__getitem__):
+                consider(self._from_index(key_id), rank[key_id])
+        ordered = sorted(best.values(), key=lambda item: (not item[0][0], -item[0][1], len(item[1].name), item[1].name))
+        return [info for _, info in ordered[:limit]]
+
+    def suggest(self, text: str, limit: int = 3) -> list[str]:
+        """Near-miss canonical names for a tag that did not resolve, best first.
+
+        Compares against tags sharing the longest prefix (up to 5 characters)
+        that still leaves a few hundred candidates, so a typo after the first
+        letters is found in a few milliseconds; a typo in the first letter is not.
+        """
+        key = normalize_key(text)
+        if not key or limit <= 0:
+            return []
+        from rapidfuzz import fuzz, process  # imported on first use: keeps load_tagdb fast
+
+        slack = max(2, len(key) // 3)
+        choices: set[str] = {k for k in self._top if abs(len(k) - len(key)) <= slack}
+        index = self._index
+        if index is not None:
+            for n in range(min(len(key), 5), 0, -1):
+                found = list(islice(index.keys.iterkeys(key[:n]), _SUGGEST_SCAN))
+                found += islice(index.aliases.iterkeys(key[:n]), _SUGGEST_SCAN // 4)
+                if len(found) >= _SUGGEST_MIN_CANDIDATES or n == 1:
+                    break
+            choices.update(k for k in found if abs(len(k) - len(key)) <= slack)
+        matches = process.extract(key, list(choices), scorer=fuzz.ratio, limit=limit * 4, score_cutoff=_SUGGEST_CUTOFF)
+        ranked: dict[str, tuple[float, int]] = {}
+        for choice, score, _ in matches:
+            info = self._resolve(choice)
+            if info is None:
+                continue
+            order = (score, self._rank(choice))
+            if info.name not in ranked or ranked[info.name] < order:
+                ranked[info.name] = order
+        return sorted(ranked, key=lambda name: ranked[name], reverse=True)[:limit]
+
+    def _rank(self, key: str) -> int:
+        if key in self._top or self._index is None:
+            return _TOP_RANK
+        return self._index.rank_of(key)
+
+    def series_for_character(self, name: str) -> str | None:
+        """The copyright a character tag's qualifier names, or None.
+
+        ``makima (chainsaw man)`` -> ``chainsaw man``; ``saber (fate)`` ->
+        ``fate (series)`` (Danbooru's umbrella spelling); a costume qualifier
+        such as ``(1st costume)`` names no series -> None.
+        """
+        for qualifier in qualifiers(normalize_key(name)):
+            for candidate in (qualifier, f"{qualifier} (series)"):
+                info = self.lookup(candidate)
+                if info is not None and info.category is Category.COPYRIGHT:
+                    return info.name
+        return None
+
+
+# ---------------------------------------------------------------------- loading
+
+
+def load_tagdb(config: TagDBConfig | None = None) -> TagDB:
+    """Assemble the knowledge base; never raises for bad data, reports it in ``messages``.
+
+    The first call for a given set of bulk sources builds the index (seconds);
+    later calls, in any process, map it (milliseconds).
+    """
+    config = config or TagDBConfig()
+    paths = resolve(config)
+    messages: list[str] = []
+
+    curated = load_curated(paths.curated_dir)
+    messages += curated.messages
+    user_rows = parse_user_overrides(paths.user_file)
+    messages += user_rows.messages
+    user = {
+        normalize_key(tag): TagInfo(tag, category, SOURCE_USER, _model_of(curated.by_key, tag, category))
+        for tag, category in user_rows.rows
+    }
+    read_failed = any("cannot read" in m for m in user_rows.messages)
+    user_info = SourceInfo(
+        "your overrides",
+        SOURCE_USER,
+        str(paths.user_file),
+        len(user),
+        not read_failed,
+        f"{len(user_rows.messages)} problem(s); first: {user_rows.messages[0]}" if user_rows.messages else None,
+    )
+
+    kgen_files, kgen_messages = _kgen_files(config.kgen_dir)
+    messages += kgen_messages
+    tc_files, tc_messages = _tagcomplete_files(config.tagcomplete_dirs)
+    messages += tc_messages
+    bulk = BulkSources(tuple(kgen_files), tuple(tc_files))
+
+    index: TagIndex | None = None
+    bulk_infos: tuple[SourceInfo, ...] = ()
+    if not bulk.empty:
+        index, index_messages = open_or_build(bulk, paths.index_dirs)
+        messages += index_messages
+        if index is not None:
+            messages += index.messages
+            bulk_infos = index.sources + (
+                SourceInfo("compiled tag index", "index", str(index.folder), len(index), True),
+            )
+
+    extra_infos = []
+    for source in config.extra_sources:
+        try:
+            extra_infos.append(source.info())
+        except Exception as exc:  # the panel must render even if a source cannot describe itself
+            problem = f"tag source {getattr(source, 'name', source)!r} cannot describe itself ({exc})"
+            messages.append(problem)
+            extra_infos.append(SourceInfo(str(getattr(source, "name", "?")), "extra", None, 0, False, problem))
+
+    for message in messages:
+        log.warning("%s", message)
+    return TagDB(
+        curated=curated.by_key,
+        user=user,
+        extras=tuple(config.extra_sources),
+        index=index,
+        sources=(user_info, curated.info, *extra_infos, *bulk_infos),
+        messages=tuple(messages),
+    )
+
+
+def _model_of(curated: dict[str, TagInfo], tag: str, category: Category) -> str | None:
+    """A user override keeps the model marker of the curated tag it recategorises, if any."""
+    info = curated.get(normalize_key(tag))
+    return info.model if info is not None and info.category is category else None
+
+
+def _kgen_files(folder: Path | None) -> tuple[list[tuple[Path, Category]], list[str]]:
+    folder = Path(folder) if folder is not None else kgen.find_kgen_dir()
+    if folder is None:
+        return [], [
+            "tipo-kgen is not installed: Danbooru character/copyright/artist lists are unavailable "
+            "(install with: pip install --no-deps tipo-kgen==0.3.1)"
+        ]
+    files, messages = [], []
+    for path, category in kgen.kgen_files(folder):
+        if path.is_file():
+            files.append((path, category))
+        else:
+            messages.append(f"{path}: tipo-kgen tag list missing; its {category.value} tags are unavailable")
+    return files, messages
+
+
+def _tagcomplete_files(dirs: tuple[Path, ...] | None) -> tuple[list[Path], list[str]]:
+    explicit = dirs is not None
+    folders = tuple(Path(d) for d in dirs) if dirs is not None else tagcomplete.find_tagcomplete_dirs()
+    files: list[Path] = []
+    messages: list[str] = []
+    for folder in folders:
+        found = tagcomplete.tag_files(folder)
+        if not found and explicit:
+            messages.append(f"{folder}: no Tag Autocomplete CSV files found")
+        files += [f for f in found if f not in files]
+    return files, messages
