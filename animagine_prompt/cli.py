@@ -20,7 +20,7 @@ def _read_prompt(arg: str | None) -> str:
 
 def _cmd_format(args: argparse.Namespace) -> int:
     from .formatter import format_prompt
-    from .tagdb import load_tagdb
+    from .knowledge import load_knowledge
 
     try:
         presets = load_presets(Path(args.presets) if args.presets else None)
@@ -31,7 +31,7 @@ def _cmd_format(args: argparse.Namespace) -> int:
     if (args.width is None) != (args.height is None):
         print("animagine: give both --width and --height, or neither", file=sys.stderr)
         return 2
-    db = load_tagdb()
+    db = load_knowledge()
     for message in db.messages:
         print(f"animagine: {message}", file=sys.stderr)
     options = FormatOptions(

@@ -44,7 +44,11 @@ def _synthetic(name: str, norm: Normaliser) -> Analysis:
 
 
 def series_of(info_name: str, db: TagLookup) -> str | None:
-    """The series a character tag's qualifier names, if the knowledge base knows it as one."""
+    """The series a character belongs to: the knowledge base's answer when it has one
+    (qualifier, umbrella spelling, Danbooru cache), else the qualifier if it names a series."""
+    known = getattr(db, "series_for_character", None)
+    if known is not None:
+        return known(info_name)
     m = _QUALIFIER.match(info_name)
     if m is None:
         return None

@@ -234,11 +234,23 @@ class TagDB:
         ``fate (series)`` (Danbooru's umbrella spelling); a costume qualifier
         such as ``(1st costume)`` names no series -> None.
         """
-        for qualifier in qualifiers(normalize_key(name)):
+        key = normalize_key(name)
+        for qualifier in qualifiers(key):
             for candidate in (qualifier, f"{qualifier} (series)"):
                 info = self.lookup(candidate)
                 if info is not None and info.category is Category.COPYRIGHT:
                     return info.name
+        # Sources that know a character's series outright (the Danbooru cache's related tags).
+        for source in self._extras:
+            series_of = getattr(source, "series", None)
+            if series_of is None:
+                continue
+            try:
+                found = series_of(key)
+            except Exception:  # a broken extra source must not break formatting
+                continue
+            if found:
+                return found[0]
         return None
 
 
