@@ -1,0 +1,74 @@
+"""Switch the accordion on when an Animagine XL checkpoint is selected (UI only).
+
+The checkpoint dropdown (quicksettings, ``elem_id="setting_sd_model_checkpoint"``)
+is created after both tabs, while no script runner is current, so a script's own
+``on_after_component`` never sees it (A1111 ``modules/ui.py`` sets
+``scripts_current = None`` before the settings); the global
+``script_callbacks.on_after_component`` does. The accordions of the last UI build
+are remembered here so that callback can reach them.
+
+API calls are never affected: their defaults come from ``ui()``, where the
+accordion is always created closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+CHECKPOINT_ELEM_ID = "setting_sd_model_checkpoint"
+
+_accordions: dict[str, Any] = {}  # tab name -> InputAccordion of the current UI build
+
+
+def remember(tab: str, component: Any) -> None:
+    _accordions[tab] = component
+
+
+def on_checkpoint_change(title: str | None, *, enabled: bool, is_animagine: Callable[[str | None], bool]) -> Any:
+    """Value for every accordion after the user picks ``title``: on/off, or None for "leave it"."""
+    if not enabled:
+        return None
+    return is_animagine(title)
+
+
+def on_page_load(title: str | None, *, enabled: bool, is_animagine: Callable[[str | None], bool]) -> Any:
+    """At page load only switch on (a closed default may be the user's saved choice)."""
+    if not enabled:
+        return None
+    return True if is_animagine(title) else None
+
+
+def wire(
+    component: Any,
+    *,
+    settings_enabled: Callable[[], bool],
+    is_animagine: Callable[[str | None], bool],
+) -> bool:
+    """Attach the change and page-load events to the checkpoint dropdown; False if there is nothing to do."""
+    import gradio as gr
+
+    outputs = [c for c in _accordions.values() if c is not None]
+    if not outputs:
+        return False
+
+    def updates(value: Any) -> Any:
+        result = [gr.update() if value is None else gr.update(value=value) for _ in outputs]
+        return result[0] if len(result) == 1 else result
+
+    def changed(title: str) -> Any:
+        return updates(on_checkpoint_change(title, enabled=settings_enabled(), is_animagine=is_animagine))
+
+    def loaded(title: str) -> Any:
+        return updates(on_page_load(title, enabled=settings_enabled(), is_animagine=is_animagine))
+
+    component.change(fn=changed, inputs=[component], outputs=outputs, show_progress="hidden")
+    try:
+        from gradio.context import Context
+
+        root = Context.root_block
+        if root is not None:
+            root.load(fn=loaded, inputs=[component], outputs=outputs)
+    except Exception:  # a gradio without instance load(): the change event still works
+        pass
+    return True

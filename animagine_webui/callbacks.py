@@ -1,0 +1,82 @@
+"""Module-level callback registration, called by ``scripts/animagine_xl.py`` each time the host runs it.
+
+The host clears every callback and re-executes script files on "Reload UI"
+(A1111 ``modules/scripts.py`` ``load_scripts``), so registering from the shim's
+module body registers exactly once per load; registering in ``Script.__init__``
+would register twice (one runner per tab).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from modules import script_callbacks, scripts, shared  # type: ignore[import-not-found]
+
+from animagine_prompt.presets import PresetError
+
+from . import api, auto_enable, infotext, xyz
+from .engine import PRESETS, log, one_line
+from .model_detect import checkpoint_is_animagine
+from .settings import option_infos, read_settings
+
+
+def _settings() -> Any:
+    return read_settings(getattr(shared, "opts", None))
+
+
+def _resolve(name: str) -> str | None:
+    try:
+        return PRESETS.resolve(name).name
+    except PresetError:
+        return None
+
+
+def on_ui_settings() -> None:
+    import gradio as gr
+
+    for key, info in option_infos(shared, gr, PRESETS.names()).items():
+        shared.opts.add_option(key, info)
+
+
+def on_infotext_pasted(text: str, params: dict[str, Any]) -> None:
+    if not _settings().paste_original:
+        return
+    try:
+        styles = getattr(shared, "prompt_styles", None)
+        extract = getattr(styles, "extract_styles_from_prompt", None)
+        mode = str(getattr(shared.opts, "infotext_styles", "Apply if any"))
+        infotext.restore_original(params, extract, mode)
+    except Exception as exc:  # pasting must never break
+        log(f"could not restore the original prompt: {one_line(exc)}")
+
+
+def on_before_ui() -> None:
+    try:
+        xyz.add_axes(scripts.scripts_data, PRESETS.names, _resolve)
+    except Exception as exc:
+        log(f"X/Y/Z plot axes not added: {one_line(exc)}")
+
+
+def on_app_started(demo: Any, app: Any) -> None:
+    api.add_routes(app, _settings)
+
+
+def on_after_component(component: Any, **kwargs: Any) -> None:
+    if kwargs.get("elem_id") != auto_enable.CHECKPOINT_ELEM_ID:
+        return
+    try:
+        auto_enable.wire(
+            component,
+            settings_enabled=lambda: _settings().auto_enable,
+            is_animagine=checkpoint_is_animagine,
+        )
+    except Exception as exc:
+        log(f"auto-enable not wired: {one_line(exc)}")
+
+
+def register() -> None:
+    script_callbacks.on_ui_settings(on_ui_settings)
+    script_callbacks.on_infotext_pasted(on_infotext_pasted)
+    script_callbacks.on_before_ui(on_before_ui)
+    script_callbacks.on_app_started(on_app_started)
+    script_callbacks.on_after_component(on_after_component)

@@ -1,0 +1,193 @@
+"""The adapter's one door into the engine: presets, the knowledge base, and a format call that never raises.
+
+A generation must never fail because of this extension, so :func:`safe_format`
+turns any engine exception into a :class:`FormatResult` with ``error`` set and
+the input unchanged, exactly what the engine itself returns when it gives up.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from animagine_prompt import __version__
+from animagine_prompt.formatter import format_prompt
+from animagine_prompt.options import FormatOptions
+from animagine_prompt.presets import DEFAULT_PRESET, Preset, PresetError, load_presets
+from animagine_prompt.result import FormatResult, GenerationSettings
+from animagine_prompt.tagdb_protocol import TagInfo, TagLookup
+
+EXTENSION_ROOT = Path(__file__).resolve().parents[1]
+USER_PRESETS_FILE = EXTENSION_ROOT / "tags" / "presets.toml"
+LOG_PREFIX = "[Animagine XL]"
+VERSION = __version__
+
+
+def log(message: str) -> None:
+    """One console line, always with the same prefix so users can grep for it."""
+    print(f"{LOG_PREFIX} {message}", flush=True)
+
+
+def one_line(text: object, limit: int = 200) -> str:
+    """Exceptions can span lines; the infotext and console want one short line."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+class EmptyTagLookup:
+    """Used when the knowledge base cannot load: formatting still runs, with no tag knowledge."""
+
+    def lookup(self, text: str) -> TagInfo | None:
+        return None
+
+    def suggest(self, text: str, limit: int = 3) -> list[str]:
+        return []
+
+
+def _load_default_tagdb() -> TagLookup:
+    from animagine_prompt.knowledge import load_knowledge  # late: the first generation pays, not start-up
+
+    return load_knowledge()
+
+
+class KnowledgeBase:
+    """Loads the tag database on first use, once per process, and falls back to an empty table.
+
+    Loading may take a moment (it builds or opens an index), so it happens on the
+    first generation, not while the WebUI starts. Tests pass their own ``loader``.
+    """
+
+    def __init__(self, loader: Callable[[], TagLookup] = _load_default_tagdb) -> None:
+        self._loader = loader
+        self._db: TagLookup | None = None
+        self._lock = threading.Lock()
+        self.error: str | None = None
+
+    def get(self) -> TagLookup:
+        with self._lock:
+            if self._db is None:
+                try:
+                    self._db = self._loader()
+                except Exception as exc:  # any failure: keep formatting, say so once
+                    self.error = one_line(f"{type(exc).__name__}: {exc}")
+                    log(f"tag database unavailable ({self.error}); formatting without tag knowledge")
+                    self._db = EmptyTagLookup()
+            return self._db
+
+    def set_loader(self, loader: Callable[[], TagLookup]) -> None:
+        """Swap the loader and forget the loaded table (tests; a future "reload tags" button)."""
+        with self._lock:
+            self._loader = loader
+            self._db = None
+            self.error = None
+
+
+KNOWLEDGE_BASE = KnowledgeBase()
+
+
+class PresetStore:
+    """Built-in presets plus ``tags/presets.toml``, re-read only when that file changes."""
+
+    def __init__(self, user_file: Path = USER_PRESETS_FILE) -> None:
+        self.user_file = user_file
+        self._key: object = None
+        self._presets: Mapping[str, Preset] | None = None
+        self._lock = threading.Lock()
+
+    def _stamp(self) -> object:
+        try:
+            stat = self.user_file.stat()
+        except OSError:
+            return (str(self.user_file), None)
+        return (str(self.user_file), stat.st_mtime_ns, stat.st_size)
+
+    def all(self) -> Mapping[str, Preset]:
+        with self._lock:
+            stamp = self._stamp()
+            if self._presets is None or stamp != self._key:
+                try:
+                    self._presets = load_presets(self.user_file)
+                except PresetError as exc:
+                    log(f"ignoring {self.user_file.name}: {one_line(exc)}")
+                    self._presets = load_presets(None)
+                self._key = stamp
+            return self._presets
+
+    def names(self) -> list[str]:
+        return list(self.all())
+
+    def resolve(self, name: str | None) -> Preset:
+        """A preset by name, accepting what API users type: ``4.0``, ``Animagine XL 3.1``, any case.
+
+        Raises :class:`PresetError` listing the valid names when nothing matches.
+        """
+        presets = self.all()
+        wanted = (name or DEFAULT_PRESET).strip()
+        if wanted in presets:
+            return presets[wanted]
+        low = wanted.lower()
+        for key, preset in presets.items():
+            if low in (key.lower(), preset.label.lower(), key.lower().removeprefix("animagine-xl-")):
+                return preset
+        raise PresetError(f"unknown preset {wanted!r}; choose one of: {', '.join(presets)}")
+
+
+PRESETS = PresetStore()
+
+
+def safe_format(
+    prompt: str,
+    *,
+    negative: str,
+    preset: Preset,
+    options: FormatOptions,
+    db: TagLookup,
+    width: int | None = None,
+    height: int | None = None,
+    cfg_scale: float | None = None,
+    steps: int | None = None,
+    lint: bool = True,
+    keep_spelling: frozenset[str] = frozenset(),
+) -> FormatResult:
+    """:func:`format_prompt`, except that an exception becomes ``FormatResult.error``.
+
+    Generation passes ``lint=False`` (nobody reads warnings there, and it is the hot
+    path) and the host's embedding names in ``keep_spelling``.
+    """
+    try:
+        return format_prompt(
+            prompt,
+            db=db,
+            preset=preset,
+            options=options,
+            negative=negative,
+            width=width,
+            height=height,
+            cfg_scale=cfg_scale,
+            steps=steps,
+            lint=lint,
+            keep_spelling=keep_spelling,
+        )
+    except Exception as exc:  # the engine must never stop a generation
+        w, h = (width, height) if width and height else preset.default_resolution
+        return FormatResult(
+            prompt=prompt,
+            negative_prompt=negative,
+            settings=GenerationSettings(
+                preset.sampler_name, preset.scheduler, preset.cfg_scale, preset.steps, int(w), int(h)
+            ),
+            error=one_line(f"{type(exc).__name__}: {exc}"),
+        )
+
+
+def embedding_names() -> frozenset[str]:
+    """Textual-inversion names the host has loaded: never respelled (``bad_prompt_v2`` must keep
+    its underscores to be found). Empty when the host does not expose them."""
+    try:
+        from modules import sd_hijack  # the host's; absent outside a WebUI
+
+        db = sd_hijack.model_hijack.embedding_db
+        return frozenset(db.word_embeddings) | frozenset(getattr(db, "skipped_embeddings", ()))
+    except Exception:
+        return frozenset()

@@ -1,0 +1,1 @@
+"""Test double of ``modules/api`` (A1111 v1.10.1)."""

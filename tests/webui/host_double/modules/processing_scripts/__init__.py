@@ -1,0 +1,1 @@
+"""Test double of ``modules/processing_scripts`` (loaded after every extension, scripts.py:493)."""

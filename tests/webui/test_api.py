@@ -1,0 +1,123 @@
+"""HTTP API: alwayson args give the UI's result; defaults leave requests alone; the format route."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from modules import script_callbacks, scripts
+from modules.api.api import Api, HTTPException
+
+from animagine_prompt.formatter import format_prompt
+from animagine_prompt.options import FormatOptions
+from animagine_prompt.presets import get_preset
+from animagine_webui import engine as adapter_engine
+from animagine_webui.args import ARG_NAMES
+from animagine_webui.element_ids import FORMAT_ROUTE
+from animagine_webui.settings import DEFAULTS
+
+REQUEST = {
+    "prompt": "1girl, smile",
+    "negative_prompt": "",
+    "sampler_name": "DPM++ 2M",
+    "scheduler": "Karras",
+    "steps": 20,
+    "cfg_scale": 7.0,
+    "width": 1000,
+    "height": 600,
+    "batch_size": 2,
+}
+
+
+def test_api_defaults_come_from_ui_and_are_off(host):
+    api = Api()
+    script = scripts.scripts_txt2img.script("Animagine XL")
+    defaults = api.default_script_arg_txt2img[script.args_from : script.args_to]
+    assert dict(zip(ARG_NAMES, defaults)) == {
+        "enabled": False,
+        "preset": DEFAULTS["animagine_default_preset"],
+        "lock_sampler": True,
+        "lock_cfg": True,
+        "lock_steps": True,
+        "lock_size": True,
+        "inject_negative": True,
+        "rating": "none",
+    }
+
+
+def test_api_call_that_does_not_name_the_script_is_untouched(host, fake_engine):
+    res = Api().text2imgapi(dict(REQUEST))
+    assert res.all_prompts == ["1girl, smile"] * 2
+    assert (res.sampler_name, res.width, res.height, res.cfg_scale) == ("DPM++ 2M", 1000, 600, 7.0)
+    assert "Animagine" not in res.js()
+
+
+def test_api_alwayson_args_match_the_ui(host, fake_engine):
+    chosen = {"enabled": True, "rating": "safe", "lock_cfg": False}
+    ui_p, ui_res = host.txt2img(REQUEST["prompt"], chosen, **{k: v for k, v in REQUEST.items() if k != "prompt"})
+    args = [chosen.get(name) for name in ARG_NAMES]  # None = "not given" -> default
+    args[1] = "4.0"  # the short preset spelling API users type
+    req = dict(REQUEST, alwayson_scripts={"animagine xl": {"args": args}})
+    api_res = Api().text2imgapi(req)
+    assert api_res.all_prompts == ui_p.all_prompts
+    assert api_res.all_negative_prompts == ui_p.all_negative_prompts
+    assert api_res.infotexts == ui_res.infotexts
+    assert (api_res.width, api_res.height, api_res.cfg_scale) == (ui_p.width, ui_p.height, 7.0)
+
+
+def test_api_string_false_does_not_enable(host, fake_engine):
+    req = dict(REQUEST, alwayson_scripts={"Animagine XL": {"args": ["False"]}})
+    assert Api().text2imgapi(req).all_prompts == ["1girl, smile"] * 2
+
+
+def test_api_img2img(host, fake_engine):
+    req = dict(REQUEST, init_images=[object()], alwayson_scripts={"Animagine XL": {"args": [True]}})
+    res = Api().img2imgapi(req)
+    suffix = ", ".join(get_preset("animagine-xl-4.0").quality_suffix)
+    assert all(p.endswith(suffix) for p in res.all_prompts)
+    assert (res.width, res.height) == (1344, 768)
+
+
+def test_unknown_preset_through_the_api_leaves_the_prompt_and_says_why(host, fake_engine, capsys):
+    req = dict(REQUEST, alwayson_scripts={"Animagine XL": {"args": [True, "animagine-xl-9"]}})
+    res = Api().text2imgapi(req)
+    assert res.all_prompts == ["1girl, smile"] * 2
+    assert "unknown preset" in res.infotexts[1]
+    assert capsys.readouterr().out.count("[Animagine XL]") == 1
+
+
+def test_naming_a_missing_script_is_422(host):
+    with pytest.raises(HTTPException) as exc:
+        Api().text2imgapi(dict(REQUEST, alwayson_scripts={"Animagine": {"args": [True]}}))
+    assert exc.value.status_code == 422
+
+
+@pytest.fixture
+def client(host):
+    app = FastAPI()
+    script_callbacks.app_started_callback(None, app)  # demo is None under --nowebui
+    return TestClient(app)
+
+
+def test_format_route_returns_the_engine_json(client):
+    body = {"prompt": "1girl, hatsune_miku", "negative_prompt": "bad", "rating": "safe", "width": 1000, "height": 600}
+    response = client.post(FORMAT_ROUTE, json=body)
+    assert response.status_code == 200
+    expected = format_prompt(
+        "1girl, hatsune_miku",
+        db=adapter_engine.KNOWLEDGE_BASE.get(),
+        preset=get_preset("animagine-xl-4.0"),
+        options=FormatOptions(rating="safe"),
+        negative="bad",
+        width=1000,
+        height=600,
+    ).to_json()
+    assert response.json() == {**expected, "preset": "animagine-xl-4.0"}
+
+
+def test_format_route_preset_alias_and_422(client, fake_engine):
+    ok = client.post(FORMAT_ROUTE, json={"prompt": "1girl", "preset": "3.1"})
+    assert ok.status_code == 200 and ok.json()["preset"] == "animagine-xl-3.1"
+    assert ok.json()["prompt"].endswith("very aesthetic, absurdres")
+    bad = client.post(FORMAT_ROUTE, json={"prompt": "1girl", "preset": "nope"})
+    assert bad.status_code == 422 and "animagine-xl-4.0" in bad.json()["detail"]
