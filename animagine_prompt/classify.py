@@ -153,10 +153,11 @@ def _split(nodes: tuple[Node, ...] | list[Node], chars: str) -> list[tuple[list[
 class _Walker:
     """Normalises a node run and collects the tags in it (one instance per item)."""
 
-    __slots__ = ("norm", "leaves", "has_network", "has_wildcard", "has_other")
+    __slots__ = ("norm", "leaves", "has_network", "has_wildcard", "has_other", "in_schedule")
 
     def __init__(self, norm: Normaliser) -> None:
         self.norm = norm
+        self.in_schedule = False  # inside [a:b:n] / [a|b]: a respelling must not add ":" or "|"
         self.leaves: list[Leaf] = []
         self.has_network = False
         self.has_wildcard = False
@@ -191,7 +192,10 @@ class _Walker:
             info = self.norm.db.lookup(literal)
             if info is not None:
                 self.leaves.append(Leaf(literal, info, weighted))
-                return [Text(_spell(info, literal, self.norm))]
+                spelled = _spell(info, literal, self.norm)
+                if self.in_schedule and (":" in spelled or "|" in spelled):
+                    return nodes  # "hsr" -> "honkai: star rail" would add a schedule field
+                return [Text(spelled)]
             if not _has_bare_paren(nodes):
                 stripped = literal.strip()
                 if _WILDCARD.match(stripped):
@@ -249,6 +253,7 @@ class _Walker:
 
     def _pieces(self, pieces: list[tuple[list[Node], str]]) -> list[Node]:
         out: list[Node] = []
+        outer, self.in_schedule = self.in_schedule, True
         for chunk, sep in pieces:
             for sub, comma in _split(chunk, ","):
                 out.extend(self.chunk(sub, True))
@@ -256,6 +261,7 @@ class _Walker:
                     out.append(Text(comma))
             if sep:
                 out.append(Text(sep))
+        self.in_schedule = outer
         return _merge(out)
 
 

@@ -22,7 +22,8 @@ from .order import order_items
 from .presets import Preset
 from .resolution import snap_resolution
 from .result import Change, Diagnostic, FormatResult, GenerationSettings, TaggedItem
-from .syntax import Item, Part, Text, parse
+from .syntax import Boundary, Item, Part, Text, parse
+from .syntax.parse import in_comment
 from .tagdb_protocol import TagLookup
 
 log = logging.getLogger(__name__)
@@ -140,15 +141,18 @@ class _PartFormatter:
 
         last = len(segs) - 1
         if self.options.append_quality:
+            # A suffix tag counts as present only as an item of its own (weighted or not):
+            # inside a schedule or a group it is there only at some steps, or mixed with others.
+            whole = {a.tag.info.name for a in self.analysed if a.tag is not None and a.tag.info is not None}
             for name in self.preset.quality_suffix:
-                if name not in present:
-                    present.add(name)
+                if name not in whole:
+                    whole.add(name)
                     at = _append_at(self.part.segments[last].items)
                     additions[last].append((at, _synthetic(name, self.norm)))
                     self._added(name, "quality suffix")
 
         rendered = [self._segment(s, seg, additions[s], pinned[s]) for s, seg in enumerate(segs)]
-        return self._join(rendered)
+        return self._join(rendered, pinned)
 
     def _added(self, text: str, reason: str) -> None:
         self.changes.append(Change("added", escape_tag(text), "", reason))
@@ -187,31 +191,47 @@ class _PartFormatter:
             self.changes.append(Change("moved", seg[i].key))
         return result
 
-    def _join(self, segments: list[list[_Out]]) -> str:
-        texts = []
-        for outs in segments:
-            texts.append(", ".join(o.analysis.key for o in outs))
-            self.tags.extend(TaggedItem(o.analysis.key, o.analysis.category) for o in outs)
-        body = texts[0]
-        for boundary, text in zip(self.part.boundaries, texts[1:]):
-            body = (body + " BREAK " + text) if boundary.kind == "break" else (body + "\n" + boundary.raw + "\n" + text)
-        body = body.strip(" ")
-        weight = self.part.weight.strip()
-        if not weight and _PART_WEIGHT.search(body) and segments[-1] and len(segments[-1]) > 1:
+    def _join(self, segments: list[list[_Out]], pinned: list[bool]) -> str:
+        last = segments[-1]
+        guard = ""
+        if not self.part.weight.strip() and last and _looks_weighted(last[-1]):
             # The last item ends in ":<number>": last in the text, the host would read it as the
-            # sub-prompt's weight. Keep it one place earlier, as its meaning requires.
-            outs = segments[-1]
-            outs[-1], outs[-2] = outs[-2], outs[-1]
-            self.tags[-2:] = self.tags[-1:] + self.tags[-2:-1]
-            return self._rejoin(segments)
-        return body + weight
-
-    def _rejoin(self, segments: list[list[_Out]]) -> str:
+            # sub-prompt's weight. Keep it one place earlier, or end the text with a comma.
+            if not pinned[-1] and len(last) > 1:
+                last[-1], last[-2] = last[-2], last[-1]
+            else:
+                guard = ","
+        for outs in segments:
+            self.tags.extend(TaggedItem(o.analysis.key, o.analysis.category) for o in outs)
         texts = [", ".join(o.analysis.key for o in outs) for outs in segments]
-        body = texts[0]
-        for boundary, text in zip(self.part.boundaries, texts[1:]):
-            body = (body + " BREAK " + text) if boundary.kind == "break" else (body + "\n" + boundary.raw + "\n" + text)
-        return body.strip(" ") + self.part.weight.strip()
+        weight = self.part.weight.strip() or guard
+        return _end_line_comment(_join_segments(texts, self.part.boundaries), weight)
+
+
+def _looks_weighted(out: _Out) -> bool:
+    key = out.analysis.key
+    m = _PART_WEIGHT.search(key)
+    return m is not None and not in_comment(key, m.start())
+
+
+def _end_line_comment(text: str, after: str) -> str:
+    """``text + after``, on a new line when ``text`` ends in a ``#``/``//`` comment, which
+    would otherwise swallow a sub-prompt weight or the next ``AND``."""
+    if text and in_comment(text, len(text) - 1) and not text.endswith("*/"):
+        return f"{text}\n{after}"
+    return text + after
+
+
+def _join_segments(texts: list[str], boundaries: Sequence[Boundary]) -> str:
+    """BREAK stays on the line; a comment keeps a line of its own, and a comma before it,
+    because the host deletes the comment and the items around it must stay apart."""
+    body = texts[0]
+    for boundary, text in zip(boundaries, texts[1:]):
+        if boundary.kind == "break":
+            body = f"{body} BREAK {text}"
+        else:
+            body = f"{body}{',' if body.strip() else ''}\n{boundary.raw}\n{text}"
+    return body.strip(" ")
 
 
 def _format_negative(negative: str, preset: Preset, options: FormatOptions, norm: Normaliser) -> str:
@@ -237,10 +257,7 @@ def _format_negative(negative: str, preset: Preset, options: FormatOptions, norm
             at = _append_at(raw.items) + 1
             keys = keys[:at] + [a.key for a in extra] + keys[at:]
         texts.append(", ".join(keys))
-    body = texts[0]
-    for boundary, text in zip(part.boundaries, texts[1:]):
-        body = (body + " BREAK " + text) if boundary.kind == "break" else (body + "\n" + boundary.raw + "\n" + text)
-    return body.strip(" ")
+    return _join_segments(texts, part.boundaries)
 
 
 @lru_cache(maxsize=64)
@@ -297,7 +314,7 @@ def format_prompt(
         texts = [f.run() for f in formatters]
         out = texts[0]
         for text in texts[1:]:
-            out = f"{out} AND {text}" if out else f"AND {text}"
+            out = _end_line_comment(out, " AND " + text) if out else f"AND {text}"
         out = out.strip()
         changes = tuple(c for f in formatters for c in f.changes)
         tags = tuple(t for f in formatters for t in f.tags)

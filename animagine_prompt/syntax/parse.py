@@ -208,11 +208,19 @@ def _split_segments(elements: list) -> tuple[tuple[Segment, ...], tuple[Boundary
     return tuple(segments), tuple(boundaries)
 
 
+_COMMENT = re.compile(r"#[^\n]*|//[^\n]*|/\*.*?\*/", re.S)
+
+
+def in_comment(text: str, pos: int) -> bool:
+    """The host strips comments before it reads a sub-prompt's weight: ``# x:0.5`` has none."""
+    return any(c.start() <= pos < c.end() for c in _COMMENT.finditer(text))
+
+
 def parse_part(text: str) -> Part:
     """One sub-prompt: segments of items, plus its trailing weight if any."""
     m = _PART_WEIGHT.search(text)
     weight = ""
-    if m is not None:
+    if m is not None and not in_comment(text, m.start()):
         weight = text[m.start() :]
         text = text[: m.start()]
     segments, boundaries = _split_segments(_tokens_to_elements(text))
