@@ -79,17 +79,26 @@ _WORD_UNDERSCORE = re.compile(r"(?<=[^\W_])_+(?=[^\W_])")
 
 def _unknown_spelling(text: str, norm: Normaliser) -> str:
     """Unknown words are mostly general tags the bundled lists lack, so underscores become
-    spaces; but names (any capital letter), short emoticon-like words and protected names
-    (embeddings) keep their exact spelling."""
-    if (
-        not norm.replace_underscores
-        or "_" not in text
-        or len(text) < 4
-        or text != text.lower()
-        or text in norm.keep_spelling
-    ):
+    spaces; but names (any capital letter), short emoticon-like words, ``__wildcards__``
+    and protected names (embeddings) keep their exact spelling, word by word."""
+    if not norm.replace_underscores or "_" not in text:
         return text
-    return _WORD_UNDERSCORE.sub(" ", text)
+    return _WORD.sub(lambda m: _respell_word(m.group(), norm), text)
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _respell_word(word: str, norm: Normaliser) -> str:
+    if (
+        "_" not in word
+        or len(word) < 4
+        or word != word.lower()
+        or word in norm.keep_spelling
+        or (word.startswith("__") and word.endswith("__"))
+    ):
+        return word
+    return _WORD_UNDERSCORE.sub(" ", word)
 
 
 def escape_tag(name: str) -> str:

@@ -179,7 +179,8 @@ class _PartFormatter:
             seen: set[str] = set()
             kept = []
             for out in merged:
-                if out.analysis.key in seen:
+                # The host applies an extra network once per occurrence: never drop a repeat.
+                if out.analysis.key in seen and out.analysis.category is not Category.NETWORK:
                     self.changes.append(Change("removed", out.analysis.key, reason="duplicate"))
                     continue
                 seen.add(out.analysis.key)
