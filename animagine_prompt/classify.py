@@ -324,18 +324,18 @@ def _analyse_cached(item: Item, norm: Normaliser) -> Analysis:
         info = norm.db.lookup(text)
         if info is not None:
             key = _spell(info, text, norm)
-            return Analysis(Item((Text(key),), True), item, info.category, (Leaf(text, info, False),), key, text)
+            return Analysis(Item((Text(key),), True, key), item, info.category, (Leaf(text, info, False),), key, text)
         if _WILDCARD.match(text):
             return Analysis(item, item, Category.WILDCARD, (), text, text)
         key = _unknown_spelling(_SPACES.sub(" ", text), norm)
-        return Analysis(Item((Text(key),), True), item, Category.GENERAL, (Leaf(text, None, False),), key, text)
+        return Analysis(Item((Text(key),), True, key), item, Category.GENERAL, (Leaf(text, None, False),), key, text)
     walker = _Walker(norm)
     if item.balanced:
-        new = Item(tuple(_merge(walker.chunk(list(nodes), False))), True)
+        new_nodes = tuple(_merge(walker.chunk(list(nodes), False)))
+        key = render_nodes(new_nodes)
+        new = Item(new_nodes, True, key)
     else:
         walker.nodes(list(nodes), False)  # collect tags for classification only
-        new = item
+        new, key = item, item.source
     category = _aggregate(walker.leaves, walker.has_network, walker.has_wildcard)
-    source = render_nodes(nodes)
-    key = source if new is item else render_nodes(new.nodes)
-    return Analysis(new, item, category, tuple(walker.leaves), key, source)
+    return Analysis(new, item, category, tuple(walker.leaves), key, item.source)

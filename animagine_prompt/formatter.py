@@ -41,7 +41,8 @@ class _Out:
 
 
 def _synthetic(name: str, norm: Normaliser) -> Analysis:
-    return analyse(Item((Text(escape_tag(name)),), True), norm)
+    text = escape_tag(name)
+    return analyse(Item((Text(text),), True, text), norm)
 
 
 def series_of(info_name: str, db: TagLookup) -> str | None:
@@ -307,7 +308,37 @@ def format_prompt(
     did-you-mean lookups: the generation path shows no warnings and must be fast.
     ``keep_spelling``: words never respelled even when unknown, such as the host's
     textual-inversion embedding names.
+
+    Results are memoised (every argument is an immutable value): a batch formats the
+    same prompt once per image, and a preview re-formats it on every change elsewhere.
     """
+    try:
+        return _format_cached(
+            prompt, db, preset, options, negative, width, height, cfg_scale, steps, lint, frozenset(keep_spelling)
+        )
+    except TypeError:  # an unhashable stand-in for the knowledge base: format without the memo
+        return _format(prompt, db, preset, options, negative, width, height, cfg_scale, steps, lint,
+                       frozenset(keep_spelling))
+
+
+@lru_cache(maxsize=512)
+def _format_cached(*args: object) -> FormatResult:
+    return _format(*args)  # type: ignore[arg-type]
+
+
+def _format(
+    prompt: str,
+    db: TagLookup,
+    preset: Preset,
+    options: FormatOptions,
+    negative: str,
+    width: int | None,
+    height: int | None,
+    cfg_scale: float | None,
+    steps: int | None,
+    lint: bool,
+    keep_spelling: frozenset[str],
+) -> FormatResult:
     try:
         norm = Normaliser(db, options.replace_underscores, frozenset(keep_spelling))
         tree = parse(prompt)

@@ -14,7 +14,7 @@ for every string, so a parse never loses a character the user typed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Union
 
 
@@ -80,8 +80,13 @@ Node = Union[Text, Escape, Paren, Square, Braces, Network, Comment]
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    nodes: tuple[Node, ...]
-    balanced: bool = True  # False: a bracket opened or closed that has no partner in this item
+    """One top-level entry. Equality and hashing use its exact text, not the node tree:
+    the same text always parses to the same tree, and comparing strings is what makes
+    the engine's per-item memo cheap."""
+
+    nodes: tuple[Node, ...] = field(compare=False)
+    balanced: bool  # False: a bracket opened or closed that has no partner in this item
+    source: str  # the item's exact text (what render_item returns)
 
 
 @dataclass(frozen=True, slots=True)

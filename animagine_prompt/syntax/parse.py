@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 
 from .nodes import Boundary, Braces, Comment, Escape, Item, Network, Node, Paren, Part, Prompt, Segment, Square, Text
+from .render import render_nodes
 
 _AND_OR_COMMENT = re.compile(r"#[^\n]*|//[^\n]*|/\*.*?\*/|\bAND\b", re.S)
 # The host's sub-prompt weight: a trailing ":number" (re_weight in prompt_parser.py).
@@ -162,6 +163,24 @@ def _split_segments(elements: list) -> tuple[tuple[Segment, ...], tuple[Boundary
 
     def flush_item() -> None:
         nonlocal gap, cur, bad
+        if len(cur) == 1 and type(cur[0]) is Text:  # the common case: one plain tag
+            raw = cur[0].text
+            stripped = raw.strip()
+            if stripped:
+                if len(stripped) == len(raw):
+                    gaps.append(gap)
+                    items.append(Item(tuple(cur), not bad, raw))
+                    gap = ""
+                else:
+                    start = raw.index(stripped[0])
+                    gaps.append(gap + raw[:start])
+                    items.append(Item((Text(stripped),), not bad, stripped))
+                    gap = raw[start + len(stripped) :]
+            else:
+                gap += raw
+            cur = []
+            bad = False
+            return
         nodes = [n for n in cur if not (type(n) is Text and n.text == "")]
         # Move edge whitespace into the gaps so items carry only their own text.
         lead = trail = ""
@@ -179,7 +198,7 @@ def _split_segments(elements: list) -> tuple[tuple[Segment, ...], tuple[Boundary
                 nodes.pop()
         if nodes:
             gaps.append(gap + lead)
-            items.append(Item(tuple(nodes), not bad))
+            items.append(Item(tuple(nodes), not bad, render_nodes(nodes)))
             gap = trail
         else:
             gap += lead + trail

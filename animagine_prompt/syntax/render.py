@@ -30,7 +30,7 @@ def _render_node(node: Node) -> str:
 
 
 def render_item(item: Item) -> str:
-    return render_nodes(item.nodes)
+    return item.source
 
 
 def _render_segment(segment: Segment) -> str:
