@@ -74,7 +74,24 @@ def on_after_component(component: Any, **kwargs: Any) -> None:
         log(f"auto-enable not wired: {one_line(exc)}")
 
 
+def add_now() -> None:
+    """Settings and X/Y/Z axes, added while the shim loads as well as from their callbacks.
+
+    Under ``--nowebui`` both hosts build the UI (and the API's options model) before
+    ``on_before_ui`` runs, so axes added only there are missing from API X/Y/Z requests
+    and settings added only in ``on_ui_settings`` are missing from ``/sdapi/v1/options``
+    (seen in real A1111 1.10.1 and reForge runs). The built-in Lora extension adds its
+    options at import time for the same reason. Both additions are idempotent.
+    """
+    try:
+        on_ui_settings()
+    except Exception as exc:
+        log(f"settings not added yet: {one_line(exc)}")
+    on_before_ui()
+
+
 def register() -> None:
+    add_now()
     script_callbacks.on_ui_settings(on_ui_settings)
     script_callbacks.on_infotext_pasted(on_infotext_pasted)
     script_callbacks.on_before_ui(on_before_ui)

@@ -104,13 +104,21 @@ class Host:
         self.checkpoint_dropdown: Any = None
 
     # -- setup ---------------------------------------------------------------------------
-    def load(self, extra_script_files: list[scripts.ScriptFile] = ()) -> None:
+    def load(self, extra_script_files: list[scripts.ScriptFile] = (), *, api_only: bool = False) -> None:
+        """Load the scripts, then run the UI-time callbacks in the host's order.
+
+        With the UI (A1111 ``webui.py`` ``webui()``): ``before_ui`` then ``create_ui`` (which
+        fires ``ui_settings``). ``api_only`` (``--nowebui``): nothing runs yet; ``Api.__init__``
+        builds the UI for its default script args before ``before_ui`` (call ``finish_api_start``).
+        """
         files = [scripts.ScriptFile(paths.script_path, "xyz_grid.py", str(XYZ))]
         files.append(scripts.ScriptFile(str(REPO), "animagine_xl.py", str(SHIM)))
         files += list(extra_script_files)
         for path in (COMMENTS, SAMPLER):  # modules/processing_scripts load after every extension
             files.append(scripts.ScriptFile(paths.script_path, path.name, str(path)))
         scripts.load_scripts(files)
+        if api_only:
+            return
         script_callbacks.before_ui_callback()
         script_callbacks.ui_settings_callback()
 

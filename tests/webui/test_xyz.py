@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from modules import scripts, shared
+from modules import script_callbacks, scripts, shared
 from modules.infotext_utils import parse_generation_parameters
 from modules.processing import StableDiffusionProcessingTxt2Img
 
@@ -81,3 +81,16 @@ def test_rating_and_locks_axes(host, fake_engine):
     assert "safe" in cells[0].all_prompts[0].split(", ") and "safe" not in cells[1].all_prompts[0].split(", ")
     _, cells, _ = run_plot(host, LABEL_PREFIX + "Locks", "False, True", {"enabled": True}, cfg_scale=9.0)
     assert [c.cfg_scale for c in cells] == [9.0, 5.0]
+
+
+def test_axes_and_settings_exist_before_any_ui_callback_as_under_nowebui(host):
+    """Under --nowebui the host builds the UI and the API's options model before on_before_ui
+    (seen in real A1111 1.10.1 and reForge): what is only added there is missing from the API."""
+    host.load(api_only=True)
+    xyz = next(d.module for d in scripts.scripts_data if d.script_class.__module__ == "xyz_grid.py")
+    labels = [o.label for o in xyz.axis_options]
+    assert sum(label.startswith("[Animagine]") for label in labels) == 5
+    assert "animagine_default_preset" in shared.opts.data_labels
+    script_callbacks.before_ui_callback()  # later callbacks add nothing twice
+    script_callbacks.ui_settings_callback()
+    assert [o.label for o in xyz.axis_options] == labels

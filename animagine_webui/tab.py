@@ -1,0 +1,95 @@
+"""The Animagine tab inside the WebUI: the shared layout plus what only the host has.
+
+``scripts/animagine_xl.py`` registers :func:`on_ui_tabs` with
+``script_callbacks.on_ui_tabs``. Compared with the standalone app, the context
+adds the host's "Send to txt2img/img2img" buttons (through its own infotext
+paste mechanism, so they fill exactly what the host's buttons fill), a token
+counter that uses the loaded checkpoint's tokenizer, and the adapter's shared
+knowledge base, so an override saved in the tab also changes generation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from animagine_prompt.knowledge import load_knowledge
+from animagine_prompt.tagdb.config import TagDBConfig, resolve
+from animagine_prompt.ui import TabContext, build_tab
+
+from . import element_ids
+from .engine import KNOWLEDGE_BASE, PRESETS, log, one_line
+from .settings import read_settings
+
+SEND_TARGETS = ("txt2img", "img2img")
+
+
+def _paste_module() -> Any:
+    """The host's infotext module: ``infotext_utils`` since A1111 1.8, the old name before."""
+    try:
+        from modules import infotext_utils  # type: ignore[import-not-found]
+
+        return infotext_utils
+    except ImportError:
+        from modules import generation_parameters_copypaste  # type: ignore[import-not-found]
+
+        return generation_parameters_copypaste
+
+
+def bind_send(target: str, button: Any, infotext: Any) -> None:
+    """Register ``button`` like the host's own "Send to" buttons: it pastes ``infotext`` into ``target``.
+
+    The host connects registered buttons after all tabs are built
+    (``connect_paste_params_buttons``), so registering during ``on_ui_tabs`` is in time.
+    """
+    paste = _paste_module()
+    paste.register_paste_params_button(
+        paste.ParamBinding(paste_button=button, tabname=target, source_text_component=infotext)
+    )
+
+
+def count_tokens(text: str) -> int | None:
+    """CLIP tokens of ``text`` as the host counts them (HOST_API §10); None when no model is loaded.
+
+    Peeks at the loaded model instead of ``shared.sd_model``, which would load one.
+    """
+    try:
+        from modules import extra_networks, sd_models  # type: ignore[import-not-found]
+
+        model = getattr(getattr(sd_models, "model_data", None), "sd_model", None)
+        cond = getattr(model, "cond_stage_model", None)
+        if cond is None or not hasattr(cond, "process_texts"):
+            return None
+        stripped, _ = extra_networks.parse_prompt(text)
+        _, count = cond.process_texts([stripped])
+        return int(count)
+    except Exception:  # a counter must never break the tab
+        return None
+
+
+def _fresh_knowledge() -> Any:
+    """Drop the adapter's loaded table and load it again, so tab and generation see the same overrides."""
+    KNOWLEDGE_BASE.set_loader(load_knowledge)
+    return KNOWLEDGE_BASE.get()
+
+
+def make_context() -> TabContext:
+    from modules import shared  # type: ignore[import-not-found]
+
+    return TabContext(
+        load_db=_fresh_knowledge,
+        presets=PRESETS.all(),
+        default_preset=read_settings(getattr(shared, "opts", None)).default_preset,
+        overrides_file=resolve(TagDBConfig()).user_file,
+        send_targets=SEND_TARGETS,
+        bind_send=bind_send,
+        token_counter=count_tokens,
+    )
+
+
+def on_ui_tabs() -> list[tuple[Any, str, str]]:
+    """``script_callbacks.on_ui_tabs`` callback: the tab, titled "Animagine"."""
+    try:
+        return [(build_tab(make_context()), "Animagine", element_ids.TAB)]
+    except Exception as exc:  # a broken tab must not take the WebUI down with it
+        log(f"Animagine tab not built: {one_line(exc)}")
+        return []
