@@ -57,6 +57,7 @@ class Analysis:
     leaves: tuple[Leaf, ...]
     key: str  # rendered normalised text: equal keys are duplicates
     source: str  # rendered original text
+    has_network: bool = False  # holds an extra network: the host applies every occurrence
 
     @property
     def tag(self) -> Leaf | None:
@@ -214,9 +215,31 @@ class _Walker:
                 if len(nodes) == 1 and type(nodes[0]) is Text:  # plain text: tidy spaces, maybe underscores
                     return [Text(_unknown_spelling(_SPACES.sub(" ", nodes[0].text), self.norm))]  # type: ignore[union-attr]
                 return nodes
+            return self.parts(nodes, weighted)
         return self.nodes(nodes, weighted)
 
     def nodes(self, nodes: list[Node] | tuple[Node, ...], weighted: bool) -> list[Node]:
+        """A run of nodes beside real syntax (``x_\\(y\\) <lora:z:1>``): each maximal run of
+        plain text, escapes and bare parentheses is one candidate tag, looked up whole."""
+        out: list[Node] = []
+        run: list[Node] = []
+        for n in nodes:
+            t = type(n)
+            if t is Text or t is Escape or (t is Paren and n.weight is None and n.closed):  # type: ignore[union-attr]
+                run.append(n)
+                continue
+            if run:
+                out.extend(self.chunk(run, weighted) if len(run) < len(nodes) else self.parts(run, weighted))
+                run = []
+            out.extend(self.parts([n], weighted))
+        if run:
+            out.extend(self.chunk(run, weighted) if len(run) < len(nodes) else self.parts(run, weighted))
+        return out
+
+    def parts(self, nodes: list[Node], weighted: bool) -> list[Node]:
+        """Node by node, when the run as a whole is no known tag: ``red (eyes)`` is text and
+        emphasis. Text fragments are not looked up on their own: ``makima_`` in
+        ``makima_\\(x\\)`` is part of a word, not a tag."""
         out: list[Node] = []
         for n in nodes:
             t = type(n)
@@ -232,8 +255,8 @@ class _Walker:
             elif t is Text:
                 text = n.text  # type: ignore[union-attr]
                 if text.strip():
-                    # Words next to a group in one item ("red (eyes:1.2)"): a tag of their own.
-                    out.extend(self.chunk([n], weighted))
+                    self.leaves.append(Leaf(text.strip(), None, weighted))
+                    out.append(Text(_unknown_spelling(text, self.norm)))
                 else:
                     out.append(n)
             else:
@@ -338,4 +361,4 @@ def _analyse_cached(item: Item, norm: Normaliser) -> Analysis:
         walker.nodes(list(nodes), False)  # collect tags for classification only
         new, key = item, item.source
     category = _aggregate(walker.leaves, walker.has_network, walker.has_wildcard)
-    return Analysis(new, item, category, tuple(walker.leaves), key, item.source)
+    return Analysis(new, item, category, tuple(walker.leaves), key, item.source, walker.has_network)

@@ -105,5 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["app"]:  # argparse's REMAINDER drops options such as --port, so app parses its own
+        from .app import main as app_main
+
+        return app_main(argv[1:])
     args = build_parser().parse_args(argv)
     return int(args.func(args) or 0)

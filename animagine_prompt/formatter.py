@@ -181,7 +181,7 @@ class _PartFormatter:
             kept = []
             for out in merged:
                 # The host applies an extra network once per occurrence: never drop a repeat.
-                if out.analysis.key in seen and out.analysis.category is not Category.NETWORK:
+                if out.analysis.key in seen and not out.analysis.has_network:
                     self.changes.append(Change("removed", out.analysis.key, reason="duplicate"))
                     continue
                 seen.add(out.analysis.key)
@@ -225,14 +225,20 @@ def _end_line_comment(text: str, after: str) -> str:
 
 
 def _join_segments(texts: list[str], boundaries: Sequence[Boundary]) -> str:
-    """BREAK stays on the line; a comment keeps a line of its own, and a comma before it,
-    because the host deletes the comment and the items around it must stay apart."""
+    """BREAK stays on the line; a comment keeps a line of its own. The comma that keeps the
+    items around a comment apart goes where the user had it: after the comment when there
+    was none, because ``//`` is a comment in reForge but text in A1111, and text after it
+    on the next line must not join the item before it there either."""
     body = texts[0]
     for boundary, text in zip(boundaries, texts[1:]):
         if boundary.kind == "break":
             body = f"{body} BREAK {text}"
+        elif boundary.comma_before and body.strip():
+            body = f"{body},\n{boundary.raw}\n{', ' if boundary.comma_after else ''}{text}"
+        elif text and body.strip():
+            body = f"{body}\n{boundary.raw}\n, {text}"
         else:
-            body = f"{body}{',' if body.strip() else ''}\n{boundary.raw}\n{text}"
+            body = f"{body}\n{boundary.raw}\n{text}"
     return body.strip(" ")
 
 

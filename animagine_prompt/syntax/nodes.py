@@ -101,6 +101,8 @@ class Boundary:
 
     raw: str
     kind: str  # "break" | "comment"
+    comma_before: bool = False  # a comma separated the comment from the item before it
+    comma_after: bool = False  # ... from the item after it
 
 
 @dataclass(frozen=True, slots=True)

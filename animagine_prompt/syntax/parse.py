@@ -51,7 +51,7 @@ _PAIRS = {")": "(", "]": "[", "}": "{"}
 class _Mark:
     """Depth-0 separators, consumed while splitting into segments and items."""
 
-    __slots__ = ("raw", "kind")
+    __slots__ = ("raw", "kind", "comma_before", "comma_after")
 
     def __init__(self, raw: str, kind: str) -> None:
         self.raw = raw
@@ -152,7 +152,70 @@ def _unclosed(opener: str, children: list) -> Node:
     return Braces(tuple(children), False)
 
 
+_NUMBER = re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)\s*$")
+
+
+def _is_variable(node: object) -> bool:
+    """A ``[a:b:n]`` schedule or ``[a|b]`` alternation: its text differs from step to step."""
+    if type(node) is not Square:
+        return False
+    texts = [c.text for c in node.children if type(c) is Text]  # type: ignore[union-attr]
+    if any("|" in t for t in texts):
+        return True
+    joined = "".join(c.text if type(c) is Text else "\0" for c in node.children)  # type: ignore[union-attr]
+    pieces = joined.split(":")
+    return len(pieces) in (2, 3) and "\0" not in pieces[-1] and bool(_NUMBER.match(pieces[-1]))
+
+
+def _is_flag(el: object) -> bool:
+    return type(el) is _Mark and el.kind == "bad"  # type: ignore[union-attr]
+
+
+def _is_blank(el: object) -> bool:
+    return _is_flag(el) or (type(el) is Text and not el.text.strip())  # type: ignore[union-attr]
+
+
+def _neighbour(elements: list, i: int, step: int, skip=_is_blank) -> object:
+    """The nearest element before (step -1) or after (+1) ``i`` that ``skip`` does not pass over."""
+    j = i + step
+    while 0 <= j < len(elements) and skip(elements[j]):
+        j += step
+    return elements[j] if 0 <= j < len(elements) else None
+
+
+def _resolve_marks(elements: list) -> list:
+    """Decide which depth-0 BREAKs and comments really separate segments.
+
+    * ``x [a:b:0.5]BREAK y``: at some steps the host reads ``bBREAK``, no BREAK at all;
+      a BREAK glued to a schedule or alternation stays text inside its item.
+    * ``smile # note\n long hair``: the host deletes the comment and reads one item
+      ``smile long hair``; a comment with items on both sides and no comma stays inside
+      that item. Otherwise it separates segments, and remembers where its commas were.
+    """
+    out = []
+    for i, el in enumerate(elements):
+        if type(el) is _Mark and el.kind == "break":
+            before = _neighbour(elements, i, -1, _is_flag)
+            after = _neighbour(elements, i, 1, _is_flag)
+            if _is_variable(before) or _is_variable(after):
+                out.append(Text(el.raw))
+                continue
+        elif type(el) is _Mark and el.kind == "comment":
+            prev, nxt = _neighbour(elements, i, -1), _neighbour(elements, i, 1)
+            content_before = prev is not None and type(prev) is not _Mark
+            content_after = nxt is not None and type(nxt) is not _Mark
+            if content_before and content_after:
+                out.append(Comment(el.raw))
+                continue
+            el = _Mark(el.raw, "comment")
+            el.comma_before = type(prev) is _Mark and prev.kind == "comma"  # type: ignore[attr-defined]
+            el.comma_after = type(nxt) is _Mark and nxt.kind == "comma"  # type: ignore[attr-defined]
+        out.append(el)
+    return out
+
+
 def _split_segments(elements: list) -> tuple[tuple[Segment, ...], tuple[Boundary, ...]]:
+    elements = _resolve_marks(elements)
     segments: list[Segment] = []
     boundaries: list[Boundary] = []
     items: list[Item] = []
@@ -220,7 +283,9 @@ def _split_segments(elements: list) -> tuple[tuple[Segment, ...], tuple[Boundary
                 bad = True
             else:
                 flush_segment()
-                boundaries.append(Boundary(el.raw, el.kind))
+                boundaries.append(
+                    Boundary(el.raw, el.kind, getattr(el, "comma_before", False), getattr(el, "comma_after", False))
+                )
         else:
             cur.append(el)
     flush_segment()

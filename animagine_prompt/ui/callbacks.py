@@ -1,0 +1,370 @@
+"""What the tab does, as plain functions of plain values.
+
+:mod:`.layout` only wires these to gradio components; every behaviour a user
+sees (what the builder assembles, what a fix changes, what an override save
+does) is decided here and unit-tested without a browser. Values returned are
+strings, lists and frozen dataclasses, never ``gr.update``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..categories import Category
+from ..formatter import format_prompt
+from ..options import RATINGS, FormatOptions, Placement
+from ..presets import Preset
+from ..resolution import aspect_label
+from ..result import Diagnostic, FormatResult, GenerationSettings
+from ..tagdb.keys import normalize_key
+from .context import TabContext
+from .infotext import to_infotext
+from .items import item_spans
+from .render import diff_html, output_items, settings_html, tokens_html, warnings_html
+from .tokens import ChunkReport, approximate_tokens, chunk_report
+
+#: Checkbox labels of the options panel, in FormatOptions field order.
+OPTION_FLAGS = {
+    "Underscores to spaces": "replace_underscores",
+    "Add the series of known characters": "add_series",
+    "Append quality tags": "append_quality",
+    "Add the model's negative prompt": "inject_negative",
+    "Drop duplicate tags": "dedupe",
+}
+PLACEMENTS = {
+    "with everything else": Placement.GENERAL,
+    "right after the rating": Placement.AFTER_RATING,
+    "just before the quality tags": Placement.BEFORE_QUALITY,
+}
+NO_RATING = "(keep the prompt's)"
+PEOPLE = ("", "1girl", "2girls", "3girls", "multiple girls", "1boy", "2boys", "multiple boys", "1other", "no humans")
+YEARS = ("",) + tuple(f"year {y}" for y in range(2025, 2004, -1))
+MAX_FIXES = 6
+
+
+def default_flags() -> list[str]:
+    defaults = FormatOptions()
+    return [label for label, name in OPTION_FLAGS.items() if getattr(defaults, name)]
+
+
+def make_options(flags: Iterable[str] | None, placement: str | None, rating: str | None) -> FormatOptions:
+    """FormatOptions from the options panel's values (unknown labels are ignored)."""
+    chosen = set(flags or ())
+    values: dict[str, Any] = {name: label in chosen for label, name in OPTION_FLAGS.items()}
+    values["placement"] = PLACEMENTS.get(placement or "", Placement.GENERAL)
+    values["rating"] = rating if rating in RATINGS else None
+    return FormatOptions(**values)
+
+
+# -- resolution -------------------------------------------------------------------------------
+
+_SIZE = re.compile(r"(\d+)\s*[×x]\s*(\d+)")
+
+
+def resolution_choices(preset: Preset) -> list[str]:
+    return [aspect_label(w, h) for w, h in preset.resolutions]
+
+
+def default_resolution(preset: Preset) -> str:
+    return aspect_label(*preset.default_resolution)
+
+
+def parse_size(label: str | None, preset: Preset) -> tuple[int, int]:
+    """(width, height) of a picker label; the preset's default for anything unreadable."""
+    match = _SIZE.search(label or "")
+    return (int(match.group(1)), int(match.group(2))) if match else preset.default_resolution
+
+
+def recommendation_md(preset: Preset) -> str:
+    lo, hi = preset.cfg_range
+    slo, shi = preset.steps_range
+    return (
+        f"**{preset.label}** recommends sampler **{preset.sampler_name}** ({preset.scheduler} schedule), "
+        f"CFG **{preset.cfg_scale:g}** ({lo:g}–{hi:g}), **{preset.steps}** steps ({slo}–{shi})."
+    )
+
+
+# -- the database, reloadable ---------------------------------------------------------------------
+
+
+class TabSession:
+    """The tab's tag database, rebuilt from ``ctx.load_db`` when overrides change.
+
+    One per built tab (not a module global): the standalone app and tests may
+    build several tabs, each over its own data.
+    """
+
+    def __init__(self, ctx: TabContext) -> None:
+        self.ctx = ctx
+        self._lock = threading.Lock()
+        self._db: Any = None
+
+    @property
+    def db(self) -> Any:
+        with self._lock:
+            if self._db is None:
+                self._db = self.ctx.load_db()
+            return self._db
+
+    def reload(self) -> Any:
+        fresh = self.ctx.load_db()
+        with self._lock:
+            self._db = fresh
+        return fresh
+
+
+# -- formatting -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A one-click fix: replace ``subject`` by ``suggestion`` in the user's prompt."""
+
+    label: str
+    subject: str
+    suggestion: str
+
+
+@dataclass(frozen=True)
+class FormatView:
+    """Every panel of one formatting pass. ``settings`` are the engine's with the user's CFG and steps."""
+
+    result: FormatResult
+    settings: GenerationSettings
+    settings_html: str
+    diff_html: str
+    warnings_html: str
+    tokens_html: str
+    infotext: str
+    fixes: tuple[Fix, ...]
+
+
+def fixes_for(warnings: Sequence[Diagnostic]) -> tuple[Fix, ...]:
+    """Did-you-mean suggestions that name what to replace, at most :data:`MAX_FIXES`."""
+    found: list[Fix] = []
+    for w in warnings:
+        if w.suggestion and w.subject and w.suggestion != w.subject:
+            fix = Fix(f"{w.subject} → {w.suggestion}", w.subject, w.suggestion)
+            if fix not in found:
+                found.append(fix)
+    return tuple(found[:MAX_FIXES])
+
+
+def count_chunks(session: TabSession, items: list[str]) -> ChunkReport:
+    """Chunks by the host's tokenizer when it can count now, else by the estimate (and labelled so)."""
+    counter = session.ctx.token_counter
+    if counter is not None:
+        try:
+            if counter("") is not None:
+                return chunk_report(items, lambda text: counter(text) or 0, approximate=False)
+        except Exception:  # a tokenizer failure must not break formatting
+            pass
+    return chunk_report(items, approximate_tokens, approximate=True)
+
+
+def run_format(
+    session: TabSession,
+    prompt: str,
+    negative: str,
+    preset_name: str | None,
+    size_label: str | None,
+    cfg_scale: float | None,
+    steps: float | None,
+    flags: Iterable[str] | None,
+    placement: str | None,
+    rating: str | None,
+) -> FormatView:
+    """Format a prompt with the panel's settings and render every output panel from the one result."""
+    preset = session.ctx.preset(preset_name)
+    width, height = parse_size(size_label, preset)
+    try:
+        result = format_prompt(
+            prompt or "",
+            db=session.db,
+            preset=preset,
+            options=make_options(flags, placement, rating),
+            negative=negative or "",
+            width=width,
+            height=height,
+            cfg_scale=float(cfg_scale) if cfg_scale else None,
+            steps=int(steps) if steps else None,
+        )
+    except Exception as exc:  # the engine promises not to raise; the UI must survive if it does
+        settings = GenerationSettings(
+            preset.sampler_name, preset.scheduler, preset.cfg_scale, preset.steps, width, height
+        )
+        result = FormatResult(prompt or "", negative or "", settings, error=f"{type(exc).__name__}: {exc}")
+    # The engine answers with the preset's sampler settings (and lints the asked-for ones); what the
+    # user set on the sliders is what they expect to see and send.
+    settings = replace(
+        result.settings,
+        cfg_scale=float(cfg_scale) if cfg_scale else result.settings.cfg_scale,
+        steps=int(steps) if steps else result.settings.steps,
+    )
+    items = [text for text, _ in output_items(result)]
+    chunks = count_chunks(session, items) if result.prompt else None
+    return FormatView(
+        result=result,
+        settings=settings,
+        settings_html=settings_html(settings),
+        diff_html=diff_html(result, chunks),
+        warnings_html=warnings_html(result.warnings),
+        tokens_html=tokens_html(chunks, items),
+        infotext=to_infotext(replace(result, settings=settings)),
+        fixes=fixes_for(result.warnings),
+    )
+
+
+def apply_fix(prompt: str, subject: str, suggestion: str) -> str:
+    """Replace the item the warning is about, keeping its weight brackets and the rest of the prompt.
+
+    The item is found by a loose comparison (case, ``_``/space, escapes), so a
+    warning about ``long hiar`` fixes ``Long_Hiar`` as typed. The prompt comes
+    back unchanged when no item matches.
+    """
+    want = normalize_key(subject)
+    for start, end in item_spans(prompt):
+        item = prompt[start:end]
+        inner = item.strip("()[]{} ")
+        core = inner.rsplit(":", 1)[0] if re.search(r":\s*[\d.]+$", inner) else inner
+        if normalize_key(core) == want:
+            at = item.find(core)
+            return prompt[: start + at] + suggestion + prompt[start + at + len(core) :]
+    return prompt
+
+
+# -- the builder --------------------------------------------------------------------------------
+
+
+def assemble(people: str, character: str, series: str, rating: str, year: str, artist: str, free: str) -> str:
+    """The builder's parts as one raw prompt; the engine then orders and spells it like any other."""
+    parts = [people, character, series, rating if rating in RATINGS else "", year, artist, free]
+    return ", ".join(p.strip().strip(",") for p in parts if p and p.strip().strip(","))
+
+
+def _names(found: Any) -> list[str]:
+    """Tag names from ``TagDB.complete``'s answer, whether it returns TagInfo objects or strings."""
+    names: list[str] = []
+    for entry in found or ():
+        name = entry if isinstance(entry, str) else getattr(entry, "name", None)
+        if name and name not in names:
+            names.append(str(name))
+    return names
+
+
+def complete(session: TabSession, prefix: str, category: Category, limit: int = 8) -> list[str]:
+    """Autocomplete names of one category for what the user has typed so far (needs 2+ characters)."""
+    prefix = (prefix or "").strip()
+    if len(prefix) < 2:
+        return []
+    try:
+        return _names(session.db.complete(prefix, [category], limit))
+    except Exception:
+        return []
+
+
+def series_for(session: TabSession, character: str) -> str:
+    """The series tag(s) of a known character, comma-joined; "" when unknown."""
+    if not character.strip():
+        return ""
+    try:
+        found = session.db.series_for_character(character)
+    except Exception:
+        return ""
+    if not found:
+        return ""
+    if isinstance(found, str):
+        return found
+    return ", ".join(_names(found))
+
+
+# -- the tag database panel ----------------------------------------------------------------------
+
+
+def sources_md(session: TabSession) -> str:
+    """One line per tag source with its count and any problem, for the database panel."""
+    try:
+        sources = list(session.db.sources)
+    except Exception as exc:
+        return f"Cannot list tag sources: {exc}"
+    if not sources:
+        return "No tag sources loaded: only built-in people/rating/quality tags are known."
+    lines = ["| source | kind | tags | where |", "|---|---|---:|---|"]
+    for s in sources:
+        status = "" if getattr(s, "ok", True) else " ⚠"
+        problem = f" ({s.problem})" if getattr(s, "problem", None) else ""
+        lines.append(
+            f"| {s.name}{status} | {getattr(s, 'kind', '')} | {getattr(s, 'entries', '')} | "
+            f"{getattr(s, 'path', '') or ''}{problem} |"
+        )
+    return "\n".join(lines)
+
+
+def lookup_md(session: TabSession, text: str) -> str:
+    """What the database says a tag is, as the user would check it after an override."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    info = session.db.lookup(text)
+    if info is None:
+        near = session.db.suggest(text, 3)
+        hint = f" Did you mean: {', '.join(near)}?" if near else ""
+        return f"`{text}` is not in the database.{hint}"
+    return f"`{text}` → **{info.name}**: {info.category.value} (from {info.source})"
+
+
+def overrides_text(rows: Iterable[tuple[str, Category]]) -> str:
+    return "".join(f"{tag}, {cat.value}\n" for tag, cat in rows)
+
+
+def parse_overrides_text(text: str) -> tuple[list[tuple[str, Category]], list[str]]:
+    """Editor lines ``tag, category`` (the last comma separates) into rows, and one message per bad line."""
+    rows: list[tuple[str, Category]] = []
+    problems: list[str] = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        tag, sep, cat = line.rpartition(",")
+        if not sep or not tag.strip():
+            problems.append(f"line {number}: expected 'tag, category', got {line!r}")
+            continue
+        try:
+            rows.append((tag.strip(), Category.parse(cat)))
+        except ValueError:
+            problems.append(f"line {number}: unknown category {cat.strip()!r}")
+    return rows, problems
+
+
+def load_overrides(session: TabSession) -> str:
+    path = session.ctx.overrides_file
+    if path is None:
+        return ""
+    from ..tagdb.user import read_user_overrides
+
+    return overrides_text(read_user_overrides(path))
+
+
+def save_overrides(session: TabSession, text: str) -> tuple[str, str]:
+    """Write the editor's rows atomically and reload the database; (status message, editor text).
+
+    Nothing is written when a line is bad, so a typo never wipes the file.
+    """
+    path = session.ctx.overrides_file
+    if path is None:
+        return "No overrides file in this setup.", text
+    rows, problems = parse_overrides_text(text)
+    if problems:
+        return "Not saved: " + "; ".join(problems), text
+    from ..tagdb.user import read_user_overrides, write_user_overrides
+
+    try:
+        write_user_overrides(path, rows)
+    except (OSError, ValueError) as exc:
+        return f"Not saved: {exc}", text
+    session.reload()
+    return f"Saved {len(rows)} override(s) to {path}; lookups now use them.", overrides_text(read_user_overrides(path))

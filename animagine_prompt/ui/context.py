@@ -1,0 +1,52 @@
+"""What the tab needs from its host, as one immutable value.
+
+The standalone app and the WebUI differ only in these inputs (where tags come
+from, whether "Send to txt2img" exists, whether a real tokenizer is loaded), so
+both call the same :func:`~animagine_prompt.ui.build_tab` with a different
+context instead of keeping two copies of the layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..presets import DEFAULT_PRESET, Preset
+
+#: Counts CLIP tokens of a text as the host would (without BOS/EOS); None when no model is loaded.
+TokenCounter = Callable[[str], "int | None"]
+
+#: Called once per send target inside the Blocks: (target tab name, button, hidden infotext textbox).
+SendBinder = Callable[[str, Any, Any], None]
+
+
+@dataclass(frozen=True)
+class TabContext:
+    """Inputs of :func:`~animagine_prompt.ui.build_tab`.
+
+    ``load_db`` builds a fresh tag database; it is called once at start and
+    again after the user saves overrides, so lookups see the change.
+    ``overrides_file`` is the user's ``tag,category`` file the editor writes
+    (None hides the editor). ``send_targets``/``bind_send`` wire the host's
+    "Send to" buttons; empty in the standalone app, where they are hidden.
+    """
+
+    load_db: Callable[[], Any]
+    presets: Mapping[str, Preset]
+    default_preset: str = DEFAULT_PRESET
+    overrides_file: Path | None = None
+    send_targets: tuple[str, ...] = ()
+    bind_send: SendBinder | None = None
+    token_counter: TokenCounter | None = None
+    css: str = ""  # only the standalone app needs it: the WebUI loads style.css itself
+    title: str = "Animagine XL prompt helper"
+
+    def preset(self, name: str | None) -> Preset:
+        """The named preset, falling back to the default (a stale dropdown value must not crash a callback)."""
+        if name and name in self.presets:
+            return self.presets[name]
+        if self.default_preset in self.presets:
+            return self.presets[self.default_preset]
+        return next(iter(self.presets.values()))

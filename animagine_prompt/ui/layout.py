@@ -1,0 +1,301 @@
+"""The tab's gradio structure and event wiring; behaviour lives in :mod:`.callbacks`.
+
+Written to the API gradio 3.41 and 4.40 share (``gr.update``, no ``.style()``,
+no ``gr.Box``, no ``.key_up``), because the WebUIs ship both. Element ids all
+start with ``animagine_`` so style.css and the browser tests can find them
+without touching the host's elements.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from ..categories import Category
+from ..options import RATINGS
+from . import callbacks as cb
+from .context import TabContext
+
+_EXAMPLE = "hatsune_miku, 1girl, long hair, smile, vocaloid, twintails"
+
+
+def _theme() -> gr.themes.Base:
+    """gradio's default look with local fonts: the default theme fetches Google Fonts, which an offline
+    machine (or a privacy-minded user) should not need. The WebUI ignores a tab's theme anyway."""
+    system = ["ui-sans-serif", "system-ui", "sans-serif"]
+    return gr.themes.Default(font=system, font_mono=["ui-monospace", "Consolas", "monospace"])
+
+
+def _fix_updates(fixes: tuple[cb.Fix, ...]) -> list[Any]:
+    return [
+        gr.update(value=f"Fix: {fixes[i].label}", visible=True) if i < len(fixes) else gr.update(visible=False)
+        for i in range(cb.MAX_FIXES)
+    ]
+
+
+def _send_row(ctx: TabContext, where: str, infotext: Any) -> None:
+    """The host's "Send to" buttons for one output; not rendered at all in the standalone app."""
+    if not ctx.send_targets or ctx.bind_send is None:
+        return
+    with gr.Row(elem_classes=["animagine-send"]):
+        for target in ctx.send_targets:
+            button = gr.Button(f"Send to {target}", elem_id=f"animagine_{where}_send_{target}", size="sm")
+            ctx.bind_send(target, button, infotext)
+
+
+def _built(session: cb.TabSession, parts: Any, panel: Any) -> list[str]:
+    """The builder's outputs: the engine's prompt and negative for the assembled parts, and their infotext."""
+    view = cb.run_format(session, cb.assemble(*parts), "", *panel)
+    return [view.result.prompt, view.result.negative_prompt, view.infotext]
+
+
+def build_tab(ctx: TabContext) -> gr.Blocks:
+    """Build the Animagine tab over ``ctx``; call inside or outside a host's Blocks."""
+    session = cb.TabSession(ctx)
+    first = ctx.preset(None)
+
+    with gr.Blocks(analytics_enabled=False, title=ctx.title, css=ctx.css or None, theme=_theme()) as blocks:
+        with gr.Row(elem_id="animagine_settings_row", equal_height=False):
+            with gr.Column(scale=1, min_width=240):
+                preset = gr.Dropdown(
+                    choices=list(ctx.presets), value=first.name, label="Model preset", elem_id="animagine_preset"
+                )
+                cfg = gr.Slider(1, 15, value=first.cfg_scale, step=0.5, label="CFG scale", elem_id="animagine_cfg")
+                steps = gr.Slider(1, 80, value=first.steps, step=1, label="Steps", elem_id="animagine_steps")
+            with gr.Column(scale=2):
+                size = gr.Radio(
+                    choices=cb.resolution_choices(first),
+                    value=cb.default_resolution(first),
+                    label="Resolution (SDXL buckets)",
+                    elem_id="animagine_resolution",
+                )
+                recommendation = gr.Markdown(cb.recommendation_md(first), elem_id="animagine_recommendation")
+        with gr.Accordion("Formatting options", open=False, elem_id="animagine_options"):
+            flags = gr.CheckboxGroup(
+                choices=list(cb.OPTION_FLAGS), value=cb.default_flags(), label="Rewrite", elem_id="animagine_flags"
+            )
+            with gr.Row():
+                placement = gr.Radio(
+                    choices=list(cb.PLACEMENTS),
+                    value=next(iter(cb.PLACEMENTS)),
+                    label="Artist, year and meta tags go",
+                    elem_id="animagine_placement",
+                )
+                default_rating = gr.Dropdown(
+                    choices=[cb.NO_RATING, *RATINGS],
+                    value=cb.NO_RATING,
+                    label="Rating when the prompt has none",
+                    elem_id="animagine_default_rating",
+                )
+        settings = [preset, size, cfg, steps, flags, placement, default_rating]
+
+        with gr.Tabs(elem_id="animagine_tabs") as tabs:
+            with gr.Tab("Formatter", id="formatter", elem_id="animagine_formatter_tab"):
+                with gr.Row(equal_height=False):
+                    with gr.Column():
+                        source = gr.Textbox(
+                            label="Your prompt", lines=4, placeholder=_EXAMPLE, elem_id="animagine_input"
+                        )
+                        source_neg = gr.Textbox(
+                            label="Your negative prompt (optional)", lines=2, elem_id="animagine_input_negative"
+                        )
+                        format_button = gr.Button("Format", variant="primary", elem_id="animagine_format")
+                    with gr.Column():
+                        out = gr.Textbox(
+                            label="Formatted prompt",
+                            lines=4,
+                            interactive=False,
+                            show_copy_button=True,
+                            elem_id="animagine_output",
+                        )
+                        out_neg = gr.Textbox(
+                            label="Negative prompt",
+                            lines=2,
+                            interactive=False,
+                            show_copy_button=True,
+                            elem_id="animagine_output_negative",
+                        )
+                        out_settings = gr.HTML(elem_id="animagine_output_settings")
+                        infotext = gr.Textbox(visible=False, elem_id="animagine_infotext")
+                        _send_row(ctx, "formatter", infotext)
+                diff = gr.HTML(elem_id="animagine_diff")
+                tokens = gr.HTML(elem_id="animagine_tokens")
+                warnings = gr.HTML(elem_id="animagine_warnings")
+                fixes = gr.State(())
+                with gr.Row(elem_id="animagine_fixes"):
+                    fix_buttons = [
+                        gr.Button(
+                            visible=False, size="sm", elem_id=f"animagine_fix_{i}", elem_classes=["animagine-fix"]
+                        )
+                        for i in range(cb.MAX_FIXES)
+                    ]
+
+            with gr.Tab("Builder", id="builder", elem_id="animagine_builder_tab"):
+                with gr.Row():
+                    people = gr.Dropdown(
+                        choices=list(cb.PEOPLE), value="1girl", label="People", elem_id="animagine_b_people"
+                    )
+                    character = gr.Textbox(
+                        label="Character", placeholder="start typing: hatsu…", elem_id="animagine_b_character"
+                    )
+                    series = gr.Textbox(label="Series", elem_id="animagine_b_series")
+                character_picks = gr.Radio(
+                    choices=[],
+                    visible=False,
+                    interactive=True,
+                    label="Characters",
+                    elem_id="animagine_b_character_picks",
+                )
+                with gr.Row():
+                    rating = gr.Dropdown(
+                        choices=["", *RATINGS], value="safe", label="Rating", elem_id="animagine_b_rating"
+                    )
+                    year = gr.Dropdown(choices=list(cb.YEARS), value="", label="Year", elem_id="animagine_b_year")
+                    artist = gr.Textbox(label="Artist", elem_id="animagine_b_artist")
+                artist_picks = gr.Radio(
+                    choices=[], visible=False, interactive=True, label="Artists", elem_id="animagine_b_artist_picks"
+                )
+                free = gr.Textbox(
+                    label="Other tags", lines=2, placeholder="smile, outdoors, night", elem_id="animagine_b_free"
+                )
+                initial = _built(
+                    session, ("1girl", "", "", "safe", "", "", ""), (first.name, None, None, None, None, None, None)
+                )
+                built = gr.Textbox(
+                    value=initial[0],
+                    label="Assembled prompt",
+                    lines=3,
+                    interactive=False,
+                    show_copy_button=True,
+                    elem_id="animagine_b_output",
+                )
+                built_neg = gr.Textbox(
+                    value=initial[1],
+                    label="Negative prompt",
+                    lines=2,
+                    interactive=False,
+                    show_copy_button=True,
+                    elem_id="animagine_b_output_negative",
+                )
+                built_infotext = gr.Textbox(value=initial[2], visible=False, elem_id="animagine_b_infotext")
+                with gr.Row():
+                    to_formatter = gr.Button("Open in formatter", size="sm", elem_id="animagine_b_to_formatter")
+                _send_row(ctx, "builder", built_infotext)
+
+            with gr.Tab("Tag database", id="database", elem_id="animagine_database_tab"):
+                sources = gr.Markdown(cb.sources_md(session), elem_id="animagine_sources")
+                refresh = gr.Button("Reload tag database", size="sm", elem_id="animagine_reload")
+                with gr.Row():
+                    probe = gr.Textbox(label="Look up a tag", elem_id="animagine_lookup")
+                    probe_out = gr.Markdown(elem_id="animagine_lookup_result")
+                editable = ctx.overrides_file is not None
+                overrides = gr.Textbox(
+                    value=cb.load_overrides(session),
+                    label="Your overrides: one 'tag, category' per line (they win over every other source)",
+                    lines=8,
+                    visible=editable,
+                    elem_id="animagine_overrides",
+                )
+                save = gr.Button(
+                    "Save overrides", variant="primary", visible=editable, elem_id="animagine_save_overrides"
+                )
+                save_status = gr.Markdown(elem_id="animagine_save_status")
+
+        # -- formatter ---------------------------------------------------------------------------
+        def on_format(prompt: str, negative: str, *panel: Any) -> list[Any]:
+            view = cb.run_format(session, prompt, negative, *panel)
+            r = view.result
+            return [
+                r.prompt,
+                r.negative_prompt,
+                view.settings_html,
+                view.diff_html,
+                view.warnings_html,
+                view.tokens_html,
+                view.infotext,
+                view.fixes,
+                *_fix_updates(view.fixes),
+            ]
+
+        format_in = [source, source_neg, *settings]
+        format_out = [out, out_neg, out_settings, diff, warnings, tokens, infotext, fixes, *fix_buttons]
+        format_button.click(on_format, format_in, format_out)
+        source.change(on_format, format_in, format_out)
+        source_neg.change(on_format, format_in, format_out)
+
+        def make_fix(index: int) -> Any:
+            def on_fix(prompt: str, current: tuple[cb.Fix, ...]) -> str:
+                if index >= len(current):
+                    return prompt
+                return cb.apply_fix(prompt, current[index].subject, current[index].suggestion)
+
+            return on_fix
+
+        for i, button in enumerate(fix_buttons):
+            button.click(make_fix(i), [source, fixes], [source])
+
+        # -- builder -----------------------------------------------------------------------------
+        parts = [people, character, series, rating, year, artist, free]
+
+        def on_build(*values: Any) -> list[str]:
+            return _built(session, values[: len(parts)], values[len(parts) :])
+
+        build_in = [*parts, *settings]
+        build_out = [built, built_neg, built_infotext]
+        for part in parts:
+            part.change(on_build, build_in, build_out)
+
+        def picks(category: Category) -> Any:
+            def suggest(text: str) -> Any:
+                names = cb.complete(session, text, category)
+                return gr.update(choices=names, value=None, visible=bool(names))
+
+            return suggest
+
+        character.input(picks(Category.CHARACTER), [character], [character_picks])
+        artist.input(picks(Category.ARTIST), [artist], [artist_picks])
+
+        def pick_character(evt: gr.SelectData) -> list[Any]:
+            name = str(evt.value)
+            return [name, cb.series_for(session, name), gr.update(choices=[], value=None, visible=False)]
+
+        def pick_artist(evt: gr.SelectData) -> list[Any]:
+            return [str(evt.value), gr.update(choices=[], value=None, visible=False)]
+
+        character_picks.select(pick_character, None, [character, series, character_picks])
+        artist_picks.select(pick_artist, None, [artist, artist_picks])
+        to_formatter.click(
+            lambda *values: [cb.assemble(*values), gr.update(selected="formatter")], parts, [source, tabs]
+        )
+
+        # -- shared settings -------------------------------------------------------------------
+        def on_preset(name: str) -> list[Any]:
+            p = ctx.preset(name)
+            return [
+                gr.update(choices=cb.resolution_choices(p), value=cb.default_resolution(p)),
+                gr.update(value=p.cfg_scale),
+                gr.update(value=p.steps),
+                cb.recommendation_md(p),
+            ]
+
+        preset.change(on_preset, [preset], [size, cfg, steps, recommendation])
+        for control in settings:
+            control.change(on_format, format_in, format_out)
+            control.change(on_build, build_in, build_out)
+
+        # -- tag database ----------------------------------------------------------------------
+        def on_reload() -> str:
+            session.reload()
+            return cb.sources_md(session)
+
+        refresh.click(on_reload, None, [sources])
+        probe.change(lambda text: cb.lookup_md(session, text), [probe], [probe_out])
+
+        def on_save(text: str, probe_text: str) -> list[str]:
+            status, cleaned = cb.save_overrides(session, text)
+            return [status, cleaned, cb.sources_md(session), cb.lookup_md(session, probe_text)]
+
+        save.click(on_save, [overrides, probe], [save_status, overrides, sources, probe_out])
+
+    return blocks

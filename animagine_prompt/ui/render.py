@@ -1,0 +1,134 @@
+"""HTML fragments for the tab's read-only panels.
+
+Kept as pure string functions so the unit tests can check what a user will
+read (which tag is marked "added", where chunk 2 starts) without a browser,
+and so the markup is the same under gradio 3 and 4. Every class starts with
+``animagine-``; style.css styles them with gradio's theme variables.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..result import Change, Diagnostic, FormatResult, GenerationSettings
+from .items import prompt_items
+from .tokens import CHUNK, ChunkReport
+
+CHANGE_KINDS = ("moved", "added", "cleaned", "removed")
+
+
+def output_items(result: FormatResult) -> list[tuple[str, str]]:
+    """(text, category) of each item of the formatted prompt, ``BREAK`` included; category "" when unknown.
+
+    Items come from the prompt text (the engine's tag list leaves ``BREAK`` out);
+    categories are taken from the tag list in order.
+    """
+    tags = result.tags
+    found: list[tuple[str, str]] = []
+    next_tag = 0
+    for text in prompt_items(result.prompt):
+        category = ""
+        for j in range(next_tag, len(tags)):
+            if tags[j].text == text:
+                category, next_tag = tags[j].category.value, j + 1
+                break
+        found.append((text, category))
+    return found
+
+
+def _change_by_text(changes: tuple[Change, ...]) -> dict[str, Change]:
+    marks: dict[str, Change] = {}
+    for change in changes:
+        if change.kind != "removed":
+            marks.setdefault(change.text, change)
+    return marks
+
+
+def _change_line(change: Change) -> str:
+    what = f"<code>{escape(change.text)}</code>"
+    if change.kind == "cleaned" and change.original:
+        what = f"<code>{escape(change.original)}</code> → {what}"
+    reason = f" <span class='animagine-reason'>{escape(change.reason)}</span>" if change.reason else ""
+    return f"<li class='animagine-{escape(change.kind)}'><b>{escape(change.kind)}</b> {what}{reason}</li>"
+
+
+def diff_html(result: FormatResult, chunks: ChunkReport | None = None) -> str:
+    """The formatted prompt as chips marked by change kind, chunk boundaries, and the list of changes."""
+    if result.error:
+        message = f"Formatting failed, prompt left unchanged: {escape(result.error)}"
+        return f"<div class='animagine-diff animagine-error'>{message}</div>"
+    items = output_items(result)
+    if not items and not result.changes:
+        return "<div class='animagine-diff animagine-empty'>Type or paste a prompt to see what changes.</div>"
+    marks = _change_by_text(result.changes)
+    starts = set(chunks.starts[1:]) if chunks else set()
+    chips: list[str] = []
+    for index, (text, category) in enumerate(items):
+        if index in starts:
+            n = sorted(starts).index(index) + 2
+            chips.append(f"<span class='animagine-chunk-break' title='token chunk {n} starts here'>▏{n}</span>")
+        change = marks.get(text)
+        classes = ["animagine-chip"]
+        title = category or "item"
+        if category:
+            classes.append(f"animagine-cat-{escape(category)}")
+        elif text == "BREAK":
+            classes.append("animagine-break")
+        if change is not None:
+            classes.append(f"animagine-{escape(change.kind)}")
+            title += f" · {change.kind}" + (f": {change.reason}" if change.reason else "")
+        chips.append(f"<span class='{' '.join(classes)}' title='{escape(title, quote=True)}'>{escape(text)}</span>")
+    removed = [c for c in result.changes if c.kind == "removed"]
+    for change in removed:
+        chips.append(f"<span class='animagine-chip animagine-removed' title='removed'>{escape(change.text)}</span>")
+    counts = {kind: sum(1 for c in result.changes if c.kind == kind) for kind in CHANGE_KINDS}
+    legend = " ".join(
+        f"<span class='animagine-legend-item animagine-{kind}'>{counts[kind]} {kind}</span>" for kind in CHANGE_KINDS
+    )
+    lines = "".join(_change_line(c) for c in result.changes)
+    details = (
+        f"<ul class='animagine-changes'>{lines}</ul>" if lines else "<p class='animagine-nochange'>No changes.</p>"
+    )
+    return (
+        f"<div class='animagine-diff'><div class='animagine-legend'>{legend}</div>"
+        f"<div class='animagine-chips'>{''.join(chips)}</div>{details}</div>"
+    )
+
+
+def warnings_html(warnings: tuple[Diagnostic, ...]) -> str:
+    if not warnings:
+        return "<div class='animagine-warnings animagine-ok'>No warnings.</div>"
+    rows = []
+    for w in warnings:
+        said = w.suggestion is None or w.suggestion in w.message
+        fix = "" if said else f" → did you mean <code>{escape(w.suggestion or '')}</code>?"
+        rows.append(f"<li><span class='animagine-code'>{escape(w.code)}</span> {escape(w.message)}{fix}</li>")
+    return f"<ul class='animagine-warnings'>{''.join(rows)}</ul>"
+
+
+def settings_html(settings: GenerationSettings) -> str:
+    rows = (
+        ("Sampler", settings.sampler_name),
+        ("Schedule type", settings.scheduler),
+        ("CFG scale", f"{settings.cfg_scale:g}"),
+        ("Steps", str(settings.steps)),
+        ("Size", f"{settings.width} × {settings.height}"),
+    )
+    cells = "".join(f"<span><b>{k}</b> {escape(v)}</span>" for k, v in rows)
+    return f"<div class='animagine-settings'>{cells}</div>"
+
+
+def tokens_html(report: ChunkReport | None, items: list[str]) -> str:
+    """Token count per chunk and which item opens each chunk; says so when the count is an estimate."""
+    if report is None:
+        return ""
+    mark = "≈ " if report.approximate else ""
+    note = " <span class='animagine-approx'>(approximate: no tokenizer loaded)</span>" if report.approximate else ""
+    parts = []
+    for n, (size, start) in enumerate(zip(report.chunks, report.starts, strict=False), start=1):
+        opener = f", starts at <code>{escape(items[start])}</code>" if n > 1 and start < len(items) else ""
+        parts.append(f"<li>chunk {n}: {mark}{size}/{CHUNK}{opener}</li>")
+    return (
+        f"<div class='animagine-tokens'><b>Tokens {mark}{report.total}/{report.limit}</b>{note}"
+        f"<ul>{''.join(parts)}</ul></div>"
+    )

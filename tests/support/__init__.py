@@ -1,0 +1,1 @@
+"""Test support shared by the engine tests: a host model, a comparison key, strategies, a tag table."""

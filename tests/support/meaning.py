@@ -1,0 +1,412 @@
+"""What "same meaning" is for two prompts, from the host model in :mod:`hostsem` (test support only).
+
+Why: the formatter reorders comma items and cleans tag spellings; neither may
+change what the host conditions on beyond what is documented. The key below is
+what the host computes, made insensitive to exactly those documented changes:
+
+* per ``AND`` part (with its weight) and per sampling step, each ``BREAK``
+  segment is a *multiset* of items (the engine reorders items inside a segment,
+  never across ``BREAK``/``AND``); an item is its comma-separated run of
+  ``(text, weight)`` pieces;
+* piece text is compared as CLIP reads it (lower case, whitespace collapsed,
+  stripped) after the documented normalisation: underscores become spaces
+  (not in emoticon tags the knowledge base knows, nor in ``__wildcards__``),
+  known tags and aliases take their canonical spelling;
+* a schedule or alternation branch that is a known tag counts as its canonical spelling;
+* an item that is, as a whole, a known tag (``firefly (honkai: star rail)``,
+  possibly inside ``(...)``/``(...:w)``/``[...]``) counts as that tag with its
+  own parentheses escaped, so escaping them is not a change of meaning;
+* extra networks are compared as a multiset of ``(name, args)``;
+* items the engine reports as ``added`` (quality suffix, series, rating) or
+  ``removed`` (duplicates) are compared by presence, not count or segment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from animagine_prompt.tagdb_protocol import TagLookup
+
+from . import hostsem
+from .hostsem import A1111, Dialect
+
+__all__ = [
+    "Meaning",
+    "balanced",
+    "differences",
+    "item_keys",
+    "meaning",
+    "normalise_source",
+    "separators",
+    "words",
+]
+
+Item = tuple[tuple[str, float], ...]
+
+_WS = re.compile(r"\s+")
+_INNER_DELIMITER = re.compile(r"([|:])")
+_WILDCARD = re.compile(r"__[^\s_,][^\s,]*?__")
+_TRAILING_WEIGHT = re.compile(r"(:\s*[+-]?[.\d]+\s*)\Z")
+_NETWORK = re.compile(r"<\w+:[^>]+>")
+_PART_WEIGHT = re.compile(r"\s*:\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*\Z")
+
+
+# --- source level: whole items that are known tags ------------------------------------------
+
+
+_SPLIT_WORD = re.compile(r"\b(?:AND|BREAK)\b")
+
+
+def _top_level_items(text: str) -> list[tuple[int, int, bool]]:
+    """Items at bracket depth 0: ``(start, end, ends_part)``.
+
+    Items end at a comma, a newline, ``BREAK`` or ``AND`` (escapes and ``<net:...>`` respected);
+    ``ends_part`` is set for the last item of an ``AND`` part, which may carry the part's weight.
+    """
+    spans = []
+    depth = 0
+    start = i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "<":
+            m = _NETWORK.match(text, i)
+            if m is not None:
+                i = m.end()
+                continue
+        if c in "AB":
+            m = _SPLIT_WORD.match(text, i)
+            if m is not None and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")):
+                if depth == 0 or m.group(0) == "AND":
+                    spans.append((start, i, m.group(0) == "AND"))
+                    if m.group(0) == "AND":
+                        depth = 0  # each AND part is read on its own
+                    start = i = m.end()
+                    continue
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth = max(0, depth - 1)
+        elif c in ",\n" and depth == 0:
+            spans.append((start, i, False))
+            start = i + 1
+        i += 1
+    spans.append((start, n, True))
+    return spans
+
+
+def _closing(text: str) -> int:
+    """Index of the bracket that closes ``text[0]``, or -1."""
+    depth = 0
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _escape(name: str) -> str:
+    return name.replace("(", "\\(").replace(")", "\\)")
+
+
+def _canonical_item(core: str, db: TagLookup) -> str | None:
+    """``core`` with known tags spelled canonically and escaped, through emphasis wrappers
+    (``(tag:1.2)``, ``[tag]``) and inside comma groups (``(a, tag:1.2)``); None if nothing changes."""
+    info = db.lookup(core)
+    if info is not None:
+        return _escape(info.name)
+    if len(core) >= 2 and core[0] in "([" and _closing(core) == len(core) - 1:
+        inner = core[1:-1]
+        suffix = ""
+        if core[0] == "(":
+            m = _TRAILING_WEIGHT.search(inner)
+            if m is not None:
+                inner, suffix = inner[: m.start()], m.group(1)
+        elif _has_top_level(inner, ":|"):
+            return None  # a schedule or an alternation, not emphasis
+        stripped = inner.strip()
+        if not stripped:
+            return None
+        got = _canonical_item(stripped, db)
+        if got is None:
+            listed = _canonical_list(inner, db, top=False)
+            got = None if listed == inner else listed
+        if got is not None:
+            return core[0] + got + suffix + core[-1]
+    return None
+
+
+def _canonical_groups(text: str, db: TagLookup) -> str:
+    """The parts of a longer item (``1boy (1girls:1)``, ``[a:b:5] hsr``): each bracket group and
+    each plain run between groups through :func:`_canonical_item`."""
+    pieces: list[str] = []
+    i = run = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c in "([":
+            end = _closing(text[i:])
+            if end > 0:
+                pieces.append(text[run:i])
+                pieces.append(text[i : i + end + 1])
+                i = run = i + end + 1
+                continue
+        i += 1
+    pieces.append(text[run:])
+    if len(pieces) == 1:
+        return text
+    out = []
+    for piece in pieces:
+        core = piece.strip()
+        got = _canonical_item(core, db) if core else None
+        out.append(piece if got is None else piece.replace(core, got, 1))
+    return "".join(out)
+
+
+def _has_top_level(text: str, chars: str) -> bool:
+    depth = 0
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif depth == 0 and c in chars:
+            return True
+        i += 1
+    return False
+
+
+def _canonical_list(text: str, db: TagLookup, *, top: bool = True) -> str:
+    """Each comma item of ``text`` through :func:`_canonical_item`, separators kept.
+
+    ``top``: ``text`` is a whole prompt, whose ``AND`` parts may end in a ``:weight``."""
+    out = []
+    last = 0
+    for start, end, ends_part in _top_level_items(text):
+        raw = text[start:end]
+        core = raw.strip()
+        if ends_part and top:
+            m = _PART_WEIGHT.search(core)
+            if m is not None:
+                core = core[: m.start()].rstrip()
+        if not core:
+            continue
+        got = _canonical_item(core, db)
+        if got is None:
+            grouped = _canonical_groups(core, db)
+            got = None if grouped == core else grouped
+        if got is not None and got != core:
+            lead = start + (len(raw) - len(raw.lstrip()))
+            out.append(text[last:lead])
+            out.append(got)
+            last = lead + len(core)
+    out.append(text[last:])
+    return "".join(out)
+
+
+def normalise_source(prompt: str, db: TagLookup) -> str:
+    """Rewrite each item that is a known tag into its canonical, escaped spelling."""
+    return _canonical_list(prompt, db)
+
+
+# --- host level: the key ------------------------------------------------------------------------
+
+
+def _branch_respeller(db: TagLookup):
+    """A schedule/alternation branch that is a known tag counts as its canonical, escaped spelling."""
+
+    @lru_cache(maxsize=1024)
+    def respell(text: str) -> str:
+        core = text.strip()
+        if not core:
+            return text
+        got = _canonical_item(core, db)
+        if got is None:
+            return text
+        start = text.index(core)
+        return text[:start] + got + text[start + len(core) :]
+
+    return respell
+
+
+def _piece_normaliser(db: TagLookup | None, replace_underscores: bool):
+    @lru_cache(maxsize=4096)
+    def norm(piece: str) -> str:
+        raw = piece.strip()
+        if not raw:
+            return ""
+        if db is not None:
+            info = db.lookup(raw)
+            if info is not None:
+                return info.name.lower()
+            if _INNER_DELIMITER.search(raw):
+                # `|` and `:` the host kept as text (an unparseable alternation, a stray colon):
+                # the words between them are still tags the engine may respell.
+                return "".join(norm(p) if k % 2 == 0 else p for k, p in enumerate(_INNER_DELIMITER.split(raw)))
+        text = raw.lower()
+        if replace_underscores and "_" in text:
+            keep = _WILDCARD.findall(text)
+            parts = _WILDCARD.split(text)
+            text = "".join(p.replace("_", " ") + (keep[k] if k < len(keep) else "") for k, p in enumerate(parts))
+        return _WS.sub(" ", text).strip()
+
+    return norm
+
+
+def _segments(fragments, norm) -> list[Counter]:
+    segments: list[Counter] = [Counter()]
+    current: list[tuple[str, float]] = []
+
+    def close() -> None:
+        if current:
+            segments[-1][tuple(current)] += 1
+            current.clear()
+
+    for text, weight in fragments:
+        if text == "BREAK" and weight == -1:
+            close()
+            segments.append(Counter())
+            continue
+        for k, piece in enumerate(text.split(",")):
+            if k:
+                close()
+            t = norm(piece)
+            if t:
+                current.append((t, round(weight, 6)))
+    close()
+    return segments
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What the host conditions on, per ``AND`` part: ``(weight, segments at step 1..N)``."""
+
+    networks: Counter
+    parts: tuple[tuple[float, tuple[tuple[Counter, ...], ...]], ...]
+
+
+def meaning(
+    prompt: str,
+    db: TagLookup | None,
+    *,
+    dialect: Dialect = A1111,
+    steps: int = 28,
+    replace_underscores: bool = True,
+    negative: bool = False,
+) -> Meaning:
+    """The comparison key of ``prompt`` (raises :class:`hostsem.HostError` where the host would)."""
+    source = normalise_source(prompt, db) if db is not None else prompt
+    respell = _branch_respeller(db) if db is not None else None
+    view = hostsem.host_view(source, steps, dialect=dialect, negative=negative, respell=respell)
+    norm = _piece_normaliser(db, replace_underscores)
+    parts = []
+    for weight, runs in view.parts:
+        per_step: list[tuple[Counter, ...]] = []
+        for last_step, fragments in runs:
+            segs = tuple(_segments(fragments, norm))
+            per_step.extend([segs] * (last_step - len(per_step)))
+        parts.append((round(weight, 6), tuple(per_step)))
+    networks = Counter(view.networks)
+    return Meaning(networks, tuple(parts))
+
+
+def item_keys(text: str, db: TagLookup | None, *, replace_underscores: bool = True) -> set[Item]:
+    """The items ``text`` (e.g. one ``Change.text``) stands for, as keyed by :func:`meaning`."""
+    try:
+        m = meaning(text, db, replace_underscores=replace_underscores, negative=True)
+    except hostsem.HostError:
+        return set()
+    return {item for _, steps in m.parts for segs in steps for seg in segs for item in seg}
+
+
+def differences(before: Meaning, after: Meaning, exempt: Iterable[Item] = ()) -> list[str]:
+    """Human-readable differences in meaning; empty when the two prompts mean the same.
+
+    ``exempt`` items (reported as added or removed by the engine) are compared by presence
+    per step: one the input had must still be somewhere in the output at that step.
+    """
+    exempt = frozenset(exempt)
+    out: list[str] = []
+    if before.networks != after.networks:
+        out.append(f"extra networks differ: {dict(before.networks)} != {dict(after.networks)}")
+    if len(before.parts) != len(after.parts):
+        return [*out, f"AND parts: {len(before.parts)} != {len(after.parts)}"]
+    for p, ((w1, steps1), (w2, steps2)) in enumerate(zip(before.parts, after.parts)):
+        if w1 != w2:
+            out.append(f"AND part {p}: weight {w1} != {w2}")
+        for s, (segs1, segs2) in enumerate(zip(steps1, steps2), start=1):
+            where = f"AND part {p}, step {s}"
+            if len(segs1) != len(segs2):
+                out.append(f"{where}: BREAK segments {len(segs1)} != {len(segs2)}")
+                break
+            for k, (c1, c2) in enumerate(zip(segs1, segs2)):
+                a = Counter({i: n for i, n in c1.items() if i not in exempt})
+                b = Counter({i: n for i, n in c2.items() if i not in exempt})
+                if a != b:
+                    out.append(f"{where}, segment {k}: lost {dict(a - b)}, gained {dict(b - a)}")
+            present = {i for seg in segs2 for i in seg}
+            missing = {i for seg in segs1 for i in seg if i in exempt} - present
+            if missing:
+                out.append(f"{where}: lost {sorted(missing)}")
+            if out:
+                break
+    return out
+
+
+def words(m: Meaning) -> set:
+    """Every piece of text the host sees (any part, step, weight) and every extra network."""
+    found: set = {("<net>", name, args) for name, args in m.networks}
+    for _, steps in m.parts:
+        for segs in steps:
+            for seg in segs:
+                for item in seg:
+                    found.update(text for text, _ in item)
+    return found
+
+
+def separators(m: Meaning) -> tuple[tuple[int, ...], ...]:
+    """Number of ``BREAK``s at each step, per ``AND`` part: the prompt's skeleton."""
+    return tuple(tuple(len(segs) - 1 for segs in steps) for _, steps in m.parts)
+
+
+_BRACKET = re.compile(r"\\.|:\s*[+-]?[.\d]+\s*\)|[()\[\]]", re.S)
+
+
+def balanced(prompt: str) -> bool:
+    """True when every emphasis bracket the host sees is closed by its own kind, in order."""
+    stack: list[str] = []
+    for m in _BRACKET.finditer(_NETWORK.sub("", prompt)):
+        tok = m.group(0)
+        if tok[0] == "\\":
+            continue
+        if tok in "([":
+            stack.append(tok)
+        elif tok == "]":
+            if not stack or stack.pop() != "[":
+                return False
+        elif not stack or stack.pop() != "(":
+            return False
+    return not stack
