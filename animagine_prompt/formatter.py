@@ -213,7 +213,7 @@ class _PartFormatter:
 def _looks_weighted(out: _Out) -> bool:
     key = out.analysis.key
     m = _PART_WEIGHT.search(key)
-    return m is not None and not in_comment(key, m.start())
+    return m is not None and not in_comment(key, m.start() + m.group().index(":"))
 
 
 def _end_line_comment(text: str, after: str) -> str:

@@ -304,7 +304,7 @@ def parse_part(text: str) -> Part:
     """One sub-prompt: segments of items, plus its trailing weight if any."""
     m = _PART_WEIGHT.search(text)
     weight = ""
-    if m is not None and not in_comment(text, m.start()):
+    if m is not None and not in_comment(text, m.start() + m.group().index(":")):
         weight = text[m.start() :]
         text = text[: m.start()]
     segments, boundaries = _split_segments(_tokens_to_elements(text))

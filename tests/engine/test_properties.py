@@ -62,13 +62,19 @@ def _format(prompt: str, db, preset, options: FormatOptions):
 
 
 def _exempt(result, db, options: FormatOptions) -> set:
-    """Items the engine reports as added (suffix, series, rating) or removed (duplicates)."""
+    """Items the engine reports as added (suffix, series, rating) or removed (duplicates).
+
+    An item's reading depends on its prompt: when the host's schedule parser fails on the
+    whole prompt (a top-level ``|``, say), ``[a:b:0.5]`` is read as plain emphasis. So each
+    reported text is keyed both alone and with a top-level ``|`` that forces that reading.
+    """
     items: set = set()
     for change in result.changes:
         if change.kind in ("added", "removed"):
             for text in (change.text, change.original):
                 if text:
-                    items |= meaning.item_keys(text, db, replace_underscores=options.replace_underscores)
+                    for context in (text, f"{text}, |"):
+                        items |= meaning.item_keys(context, db, replace_underscores=options.replace_underscores)
     return items
 
 
@@ -96,6 +102,12 @@ KNOWN_BUGS = (
     "<hypernet:anime:1>\n1BOY, 1BOYBREAK,<hypernet:anime:1>\n1BOY:0.5",
     # a stray ")" before a comment line hid that the comment sits inside one item
     "1BOY, 1BOY, )\n#,\n1BOY:0.5",
+    # a duplicate whose reading depends on the prompt (no schedules when the host's parser fails)
+    "1BOY, {cat|dog},\n\n[[hsr:Z0:.3]:100],[[hsr:Z0:.3]:100]:0.5",
+    # a sub-prompt weight on the line after a comment (the comment's trailing space hid it)
+    "# BREAK \n:0.5",
+    # a bracket inside a comment is no bracket: "ask (askzy)" after it is still a known tag
+    " BREAK #, 1BOY, (1BOY\nBREAK\nask (askzy):0.5",
 )
 def _known_bugs(test):
     for prompt in reversed(KNOWN_BUGS):

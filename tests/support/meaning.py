@@ -59,6 +59,7 @@ _PART_WEIGHT = re.compile(r"\s*:\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*\Z")
 
 
 _SPLIT_WORD = re.compile(r"\b(?:AND|BREAK)\b")
+_COMMENT = re.compile(r"#[^\n]*|//[^\n]*|/\*.*?\*/", re.S)
 
 
 def _top_level_items(text: str) -> list[tuple[int, int, bool]]:
@@ -79,6 +80,11 @@ def _top_level_items(text: str) -> list[tuple[int, int, bool]]:
         if c == "<":
             m = _NETWORK.match(text, i)
             if m is not None:
+                i = m.end()
+                continue
+        if c in "#/":
+            m = _COMMENT.match(text, i)
+            if m is not None:  # the host deletes comments before reading brackets
                 i = m.end()
                 continue
         if c in "AB":
