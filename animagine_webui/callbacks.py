@@ -14,7 +14,7 @@ from modules import script_callbacks, scripts, shared  # type: ignore[import-not
 
 from animagine_prompt.presets import PresetError
 
-from . import api, auto_enable, infotext, xyz
+from . import api, auto_enable, infotext, tab, xyz
 from .engine import PRESETS, log, one_line
 from .model_detect import checkpoint_is_animagine
 from .settings import option_infos, read_settings
@@ -97,3 +97,4 @@ def register() -> None:
     script_callbacks.on_before_ui(on_before_ui)
     script_callbacks.on_app_started(on_app_started)
     script_callbacks.on_after_component(on_after_component)
+    script_callbacks.on_ui_tabs(tab.on_ui_tabs)

@@ -51,6 +51,9 @@ _TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
 _QUALIFIER = re.compile(r"\(([^()]*)\)\s*$")
 
 
+_ESCAPES = re.compile(r"\\+(?=[()])")
+
+
 def normalize_key(text: str) -> str:
     """The lookup key for a tag as a user types it.
 
@@ -60,7 +63,9 @@ def normalize_key(text: str) -> str:
     canonical spelling (:func:`canonical_name`) keeps the face intact.
     """
     if "\\" in text:
-        text = text.replace("\\(", "(").replace("\\)", ")")
+        # Every backslash before a parenthesis goes: "\\)" must not leave "\)" behind,
+        # or normalising a key twice would change it again.
+        text = _ESCAPES.sub("", text)
     return " ".join(text.replace("_", " ").lower().split())
 
 

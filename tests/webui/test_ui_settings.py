@@ -147,3 +147,20 @@ def test_summary_and_lock_labels_follow_the_controls(host):
     assert summary(False, "animagine-xl-3.1", True, True, True, True, True, "none").find("Off") >= 0
     labels = [u["label"] for u in relabel("animagine-xl-3.1")]
     assert labels == ["Lock sampler (Euler a / Automatic)", "Lock CFG (7)", "Lock steps (28)"]
+
+
+def test_the_animagine_tab_is_registered_and_built(host):
+    import gradio as gr
+
+    from animagine_webui import element_ids
+
+    host.load()
+    tabs = script_callbacks.ui_tabs_callback()
+    ours = [(blocks, title, elem_id) for blocks, title, elem_id in tabs if elem_id == element_ids.TAB]
+    assert len(ours) == 1
+    blocks, title, _ = ours[0]
+    assert title == "Animagine" and isinstance(blocks, gr.Blocks)
+    from modules import infotext_utils
+
+    targets = {b.tabname for b in infotext_utils.registered_param_bindings}
+    assert targets == {"txt2img", "img2img"}  # the tab's "Send to" buttons use the host's own mechanism

@@ -128,3 +128,33 @@ def paste(text: str, fields: list[Any]) -> tuple[list[Any], dict[str, Any]]:
         except Exception:
             out.append(NO_CHANGE)
     return out, params
+
+
+class ParamBinding:
+    """Lines 31-40 of the host: what a "Send to" button pastes, and into which tab."""
+
+    def __init__(
+        self,
+        paste_button,
+        tabname,
+        source_text_component=None,
+        source_image_component=None,
+        source_tabname=None,
+        override_settings_component=None,
+        paste_field_names=None,
+    ):
+        self.paste_button = paste_button
+        self.tabname = tabname
+        self.source_text_component = source_text_component
+        self.source_image_component = source_image_component
+        self.source_tabname = source_tabname
+        self.override_settings_component = override_settings_component
+        self.paste_field_names = paste_field_names or []
+
+
+registered_param_bindings: list[ParamBinding] = []
+
+
+def register_paste_params_button(binding: ParamBinding) -> None:
+    """Line 104 of the host: bindings are connected later, once every tab exists (``connect_paste_params_buttons``)."""
+    registered_param_bindings.append(binding)

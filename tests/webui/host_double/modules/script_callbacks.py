@@ -79,6 +79,17 @@ def model_loaded_callback(sd_model):
     _run("callbacks_model_loaded", sd_model)
 
 
+def ui_tabs_callback():
+    """Line 232 of the host: each callback returns ``[(blocks, title, elem_id)]``; a failing one is reported."""
+    res = []
+    for c in list(callback_map["callbacks_ui_tabs"]):
+        try:
+            res += c() or []
+        except Exception:
+            errors.report(f"Error executing callback ui_tabs_callback for {c}", exc_info=True)
+    return res
+
+
 def ui_settings_callback():
     _run("callbacks_ui_settings")
 

@@ -1,0 +1,166 @@
+"""The standalone tab in a real browser: what a user types, clicks and sees.
+
+One app per module (starting gradio costs seconds); each test reloads the page.
+Expected texts are computed with the engine in the test, so the browser must
+show exactly what ``format_prompt`` returns, plus a few concrete expectations.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from animagine_prompt.formatter import format_prompt
+from animagine_prompt.options import FormatOptions
+from animagine_prompt.presets import get_preset
+from animagine_prompt.ui import callbacks as cb
+
+from .browser import (
+    choose,
+    chromium_page,
+    click_radio,
+    free_port,
+    open_tab,
+    panel,
+    screenshot,
+    skip_without_browser,
+    stop,
+    text_box,
+)
+from .support import make_context, make_tags_dir
+
+pytestmark = pytest.mark.browser
+
+MESSY = "hatsune_miku, 1girl, long_hair, twintails, smile, 1girl, hatsne miku"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory, index_dir: Path):
+    skip_without_browser()
+    from animagine_prompt.app import STYLE_FILE, serve
+
+    tags = make_tags_dir(tmp_path_factory.mktemp("browser"))
+    ctx = make_context(tags, index_dir, css=STYLE_FILE.read_text(encoding="utf-8"))
+    port = free_port()
+    blocks = serve(ctx, "127.0.0.1", port, block=False)
+    try:
+        yield ctx, f"http://127.0.0.1:{port}/"
+    finally:
+        stop(blocks)
+
+
+@pytest.fixture()
+def page(app):
+    with chromium_page(app[1]) as page:
+        yield page
+        assert page.errors == []
+
+
+def test_messy_prompt_is_formatted_with_diff_and_fix(app, page):
+    from playwright.sync_api import expect
+
+    ctx, _ = app
+    text_box(page, "animagine_input").fill(MESSY)
+    expected = format_prompt(
+        MESSY,
+        db=ctx.load_db(),
+        preset=get_preset("animagine-xl-4.0"),
+        options=FormatOptions(),
+        width=832,
+        height=1216,
+        cfg_scale=5,
+        steps=28,
+    )
+    output = text_box(page, "animagine_output")
+    expect(output).to_have_value(expected.prompt)
+    assert expected.prompt.startswith("1girl, hatsune miku")
+    expect(text_box(page, "animagine_output_negative")).to_have_value(expected.negative_prompt)
+    diff = panel(page, "animagine_diff")
+    expect(diff.locator(".animagine-chip.animagine-added", has_text="masterpiece")).to_be_visible()
+    expect(diff.locator(".animagine-chip.animagine-removed", has_text="1girl")).to_be_visible()
+    expect(diff.locator(".animagine-chip.animagine-cat-character", has_text="hatsune miku")).to_be_visible()
+    expect(panel(page, "animagine_tokens")).to_contain_text("approximate")
+    expect(panel(page, "animagine_warnings")).to_contain_text("hatsne miku")
+    screenshot(page, "formatter")
+
+    fix = page.locator("#animagine_fix_0")
+    expect(fix).to_contain_text("hatsne miku → hatsune miku")
+    fix.click()
+    fixed = cb.apply_fix(MESSY, "hatsne miku", "hatsune miku")
+    expect(text_box(page, "animagine_input")).to_have_value(fixed)
+    expect(panel(page, "animagine_warnings")).not_to_contain_text("hatsne miku")
+
+
+def test_character_autocomplete_fills_series(app, page):
+    from playwright.sync_api import expect
+
+    ctx, _ = app
+    open_tab(page, "Builder")
+    character = text_box(page, "animagine_b_character")
+    character.click()
+    character.press_sequentially("firefly (honk", delay=20)
+    pick = page.locator("#animagine_b_character_picks label", has_text="firefly (honkai: star rail)").first
+    pick.click()
+    expect(character).to_have_value("firefly (honkai: star rail)")
+    expect(text_box(page, "animagine_b_series")).to_have_value("honkai: star rail")
+    raw = cb.assemble("1girl", "firefly (honkai: star rail)", "honkai: star rail", "safe", "", "", "")
+    expected = format_prompt(
+        raw, db=ctx.load_db(), preset=get_preset("animagine-xl-4.0"), width=832, height=1216, cfg_scale=5, steps=28
+    )
+    expect(text_box(page, "animagine_b_output")).to_have_value(expected.prompt)
+    assert expected.prompt.startswith("1girl, firefly \\(honkai: star rail\\), honkai: star rail, safe")
+    expect(page.locator("#animagine_b_character_picks")).to_be_hidden()
+    screenshot(page, "builder")
+
+    page.locator("#animagine_b_to_formatter").click()
+    expect(text_box(page, "animagine_input")).to_have_value(raw)
+    expect(text_box(page, "animagine_output")).to_have_value(expected.prompt)
+
+
+def test_resolution_and_preset_drive_the_settings(page):
+    from playwright.sync_api import expect
+
+    text_box(page, "animagine_input").fill("1girl, smile")
+    settings = panel(page, "animagine_output_settings")
+    expect(settings).to_contain_text("832 × 1216")
+    click_radio(page, "animagine_resolution", "1216 × 832")
+    expect(settings).to_contain_text("1216 × 832")
+    choose(page, "animagine_preset", "animagine-xl-3.1")
+    expect(panel(page, "animagine_recommendation")).to_contain_text("Animagine XL 3.1")
+    expect(settings).to_contain_text("896 × 1152")
+    expect(settings).to_contain_text("CFG scale 7")
+    v31 = "1girl, smile, masterpiece, best quality, very aesthetic, absurdres"
+    expect(text_box(page, "animagine_output")).to_have_value(v31)
+
+
+def test_override_edit_takes_effect(app, page):
+    from playwright.sync_api import expect
+
+    ctx, _ = app
+    open_tab(page, "Tag database")
+    expect(panel(page, "animagine_sources")).to_contain_text("tipo-kgen")
+    text_box(page, "animagine_lookup").fill("zzyzx girl")
+    expect(panel(page, "animagine_lookup_result")).to_contain_text("not in the database")
+    text_box(page, "animagine_overrides").fill("zzyzx_girl, character\n")
+    page.locator("#animagine_save_overrides").click()
+    expect(panel(page, "animagine_save_status")).to_contain_text("Saved 1 override")
+    expect(panel(page, "animagine_lookup_result")).to_contain_text("character (from user)")
+    assert "zzyzx girl,character" in ctx.overrides_file.read_text(encoding="utf-8")
+    screenshot(page, "tag-database")
+
+    open_tab(page, "Formatter")
+    text_box(page, "animagine_input").fill("smile, zzyzx girl, 1girl")
+    expect(text_box(page, "animagine_output")).to_have_value(
+        "1girl, zzyzx girl, smile, masterpiece, high score, great score, absurdres"
+    )
+
+
+def test_dark_theme_renders_the_diff(app):
+    from playwright.sync_api import expect
+
+    with chromium_page(app[1] + "?__theme=dark", dark=True) as page:
+        text_box(page, "animagine_input").fill(MESSY)
+        expect(page.locator("#animagine_diff .animagine-chip").first).to_be_visible()
+        screenshot(page, "formatter-dark")
+        assert page.errors == []
