@@ -160,7 +160,10 @@ def measure(db: object, db_label: str, seed: int) -> None:
     timed = [realistic_prompt(rng) for _ in range(LATENCY_CALLS)]
     batches = [[realistic_prompt(rng) for _ in range(BATCH)] for _ in range(2)]
 
-    def engine(p: str) -> object:
+    def engine(p: str) -> object:  # the generation path: what the WebUI calls for every image
+        return format_prompt(p, db=db, preset=preset, lint=False)
+
+    def preview(p: str) -> object:  # the tab / CLI / format route: with lint and did-you-mean
         return format_prompt(p, db=db, preset=preset)
 
     def baseline(p: str) -> object:
@@ -177,14 +180,17 @@ def measure(db: object, db_label: str, seed: int) -> None:
     repeat = latencies_us(engine, [timed[0]] * 200)
     eng_rate = max(per_second(engine, b) for b in batches)
     base_rate = max(per_second(baseline, b) for b in batches)
+    fresh = [realistic_prompt(rng) for _ in range(LATENCY_CALLS // 4)]
+    lint = latencies_us(preview, fresh)
 
     p50, p99 = pct(eng, 0.50), pct(eng, 0.99)
     b50, b99 = pct(base, 0.50), pct(base, 0.99)
     print(f"  with the {db_label}:")
-    print(f"    format_prompt   p50 {p50:8.1f} us   p99 {p99:8.1f} us   {eng_rate:9.0f} prompts/s (batch of {BATCH})")
+    print(f"    generation path p50 {p50:8.1f} us   p99 {p99:8.1f} us   {eng_rate:9.0f} prompts/s (batch of {BATCH})")
     print(f"    split/join      p50 {b50:8.1f} us   p99 {b99:8.1f} us   {base_rate:9.0f} prompts/s")
     print(f"    ratio           p50 {p50 / b50:8.0f}x    p99 {p99 / b99:8.0f}x    {base_rate / eng_rate:9.0f}x slower")
-    print(f"    (the same prompt again, answered by the engine's cache: p50 {pct(repeat, 0.5):.1f} us)")
+    print(f"    the same prompt again (batch images, previews; engine's result cache): p50 {pct(repeat, 0.5):.1f} us")
+    print(f"    preview with lint and did-you-mean: p50 {pct(lint, 0.5):.0f} us   p99 {pct(lint, 0.99):.0f} us")
     flags = []
     if p50 > TARGET_P50_US:
         flags.append(f"p50 {p50:.0f} us > target {TARGET_P50_US:.0f} us")
