@@ -115,11 +115,29 @@ def test_formatting_is_idempotent_on_examples(fmt):
         assert fmt(once).prompt == once
 
 
+# A user's prompt from the model card's comments (../shared/seed/), exactly as posted: quality
+# tags first, weights, top-level "|", a LoRA, one tag group per line.
+SEED_PROMPT = """masterpiece, high score, great score, absurdres,
+(nsfw:1.3),
+(1girl:1.4),
+higuchi madoka, idolmaster,
+(light-blue theme:1.1) | white theme,
+(cheongsam:1.2), side-tie panties | himopan,
+pussy juice,
+facing viewer, look at viewer, spread legs,
+indoors, gaming chair,
+navel, covered navel,
+<lora:covered navel XL-v1:0.8>,"""
+
+
+def test_seed_prompt_is_the_one_in_the_model_card():
+    if not SEED.exists():
+        pytest.skip("the seed model card is not beside this checkout")
+    assert SEED_PROMPT in SEED.read_text(encoding="utf-8")
+
+
 def test_seed_user_prompt_is_ordered_with_weights_and_lora_intact(fmt):
-    text = SEED.read_text(encoding="utf-8")
-    start = text.index("masterpiece, high score, great score, absurdres,\n(nsfw:1.3)")
-    prompt = text[start : text.index("Negative prompt:", start)].strip()
-    out = fmt(prompt).prompt
+    out = fmt(SEED_PROMPT).prompt
     assert out.startswith("(1girl:1.4), higuchi madoka, idolmaster, (nsfw:1.3), ")
     assert out.endswith("<lora:covered navel XL-v1:0.8>, masterpiece, high score, great score, absurdres")
     for piece in ["(light-blue theme:1.1) | white theme", "(cheongsam:1.2)", "side-tie panties | himopan"]:
