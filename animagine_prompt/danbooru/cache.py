@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from ..atomic import write_text_atomic
 
 log = logging.getLogger(__name__)
 
@@ -198,22 +199,8 @@ def load_cache(path: Path, *, now: Callable[[], float] | None = None) -> LoadRes
 
 def save_cache(path: Path, data: CacheData) -> None:
     """Write atomically: a reader sees the old file or the new one, never a mix."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(data.to_json(), ensure_ascii=False, separators=(",", ":"))
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_text_atomic(Path(path), text, durable=True)
 
 
 class _Keep:

@@ -177,31 +177,21 @@ def _date(text: str) -> date:
     return value
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
+def _number(convert: Callable[[str], float], what: str, ok: Callable[[float], bool], rule: str) -> Callable[[str], Any]:
+    """An argparse ``type=`` that converts, then checks, with one clear message for each failure."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if not ok(value):
+            raise argparse.ArgumentTypeError(rule)
+        return value
+
+    return parse
 
 
-def _interval(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not 0 < value <= 120:
-        raise argparse.ArgumentTypeError("must be between 0 and 120 seconds")
-    return value
+_count = _number(int, "a whole number", lambda v: v >= 0, "must be 0 or more")
+_interval = _number(float, "a number of seconds", lambda v: v >= 0, "must be 0 or more")
+_seconds = _number(float, "a number of seconds", lambda v: 0 < v <= 120, "must be between 0 and 120 seconds")

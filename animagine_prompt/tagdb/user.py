@@ -8,11 +8,11 @@ here, and writes are atomic so a crash never leaves half a file behind.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
+from ..atomic import write_text_atomic
 from ..categories import Category
 from .csvfiles import CsvProblem, iter_rows, parse_category
 from .keys import canonical_name
@@ -65,7 +65,6 @@ def write_user_overrides(path: Path | str, rows: Iterable[tuple[str, Category | 
     so a reader never sees a partial file. Raises ``ValueError`` for an empty tag,
     a tag with a comma or newline, or an unknown category, before writing anything.
     """
-    import tempfile  # the editor's save button is the only caller: keep it off the load path
 
     path = Path(path)
     lines: list[str] = []
@@ -76,18 +75,7 @@ def write_user_overrides(path: Path | str, rows: Iterable[tuple[str, Category | 
         cat = category if isinstance(category, Category) else Category.parse(str(category))
         lines.append(f"{name},{cat.value}\n")
     header = _leading_comments(path) or DEFAULT_HEADER
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(header + "".join(lines))
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_text_atomic(path, header + "".join(lines))
 
 
 def _leading_comments(path: Path) -> str:
