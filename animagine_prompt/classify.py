@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from .categories import Category
 from .syntax import Braces, Comment, Escape, Item, Network, Node, Paren, Square, Text, render_nodes
+from .tagdb.keys import normalize_key
 from .tagdb_protocol import TagInfo, TagLookup
 
 _WILDCARD = re.compile(r"^__[^_\s](?:[^\s]*[^_\s])?__$")
@@ -72,6 +73,7 @@ class Normaliser:
     db: TagLookup
     replace_underscores: bool = True
     keep_spelling: frozenset[str] = frozenset()  # e.g. the host's embedding names
+    schedules: bool = True  # the host's schedule parser reads this sub-prompt (see host_reads_schedules)
 
 
 # An underscore between two word characters, in a word of 4+ characters: "long_hair", not ">_<" or "o_o".
@@ -163,11 +165,15 @@ def _split(nodes: tuple[Node, ...] | list[Node], chars: str) -> list[tuple[list[
 class _Walker:
     """Normalises a node run and collects the tags in it (one instance per item)."""
 
-    __slots__ = ("norm", "leaves", "has_network", "has_wildcard", "has_other", "in_schedule")
+    __slots__ = ("norm", "leaves", "has_network", "has_wildcard", "has_other", "in_schedule", "in_square")
 
     def __init__(self, norm: Normaliser) -> None:
         self.norm = norm
         self.in_schedule = False  # inside [a:b:n] / [a|b]: a respelling must not add ":" or "|"
+        # Inside [...] or {...}: the host may read a piece together with its neighbours
+        # ("[(1girls)] 1boy" is one piece "1girls 1boy"), so no alias swaps a word there;
+        # only case, underscores and escapes are normalised.
+        self.in_square = False
         self.leaves: list[Leaf] = []
         self.has_network = False
         self.has_wildcard = False
@@ -205,6 +211,8 @@ class _Walker:
                 spelled = _spell(info, literal, self.norm)
                 if self.in_schedule and (":" in spelled or "|" in spelled):
                     return nodes  # "hsr" -> "honkai: star rail" would add a schedule field
+                if self.in_square and normalize_key(literal) != normalize_key(info.name):
+                    return nodes  # an alias: keep the word as written
                 return [Text(spelled)]
             if not _has_bare_paren(nodes):
                 stripped = literal.strip()
@@ -248,7 +256,9 @@ class _Walker:
             elif t is Square:
                 out.append(Square(tuple(self.square(n.children)), n.closed))  # type: ignore[union-attr]
             elif t is Braces:
+                outer, self.in_square = self.in_square, True
                 out.append(Braces(tuple(self.group(n.children, ",|", weighted)), n.closed))  # type: ignore[union-attr]
+                self.in_square = outer
             elif t is Network:
                 self.has_network = True
                 out.append(n)
@@ -274,6 +284,15 @@ class _Walker:
         return _merge(out)
 
     def square(self, children: tuple[Node, ...]) -> list[Node]:
+        outer, self.in_square = self.in_square, True
+        try:
+            return self._square(children)
+        finally:
+            self.in_square = outer
+
+    def _square(self, children: tuple[Node, ...]) -> list[Node]:
+        if not self.norm.schedules:  # the host reads "[a:b:0.5]" literally here: plain emphasis
+            return self.group(children, ",", True)
         alternatives = _split(children, "|")
         if len(alternatives) > 1:
             return self._pieces(alternatives)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .categories import Category
@@ -23,7 +23,7 @@ from .presets import Preset
 from .resolution import snap_resolution
 from .result import Change, Diagnostic, FormatResult, GenerationSettings, TaggedItem
 from .syntax import Boundary, Item, Part, Text, parse
-from .syntax.parse import in_comment
+from .syntax.parse import host_reads_schedules, in_comment
 from .tagdb_protocol import TagLookup
 
 log = logging.getLogger(__name__)
@@ -348,11 +348,17 @@ def _format(
     try:
         norm = Normaliser(db, options.replace_underscores, frozenset(keep_spelling))
         tree = parse(prompt)
-        formatters = [_PartFormatter(part, preset, options, norm) for part in tree.parts]
+        literal = replace(norm, schedules=False)
+        formatters = [
+            _PartFormatter(part, preset, options, norm if host_reads_schedules(part) else literal)
+            for part in tree.parts
+        ]
         texts = [f.run() for f in formatters]
         out = texts[0]
         for text in texts[1:]:
-            out = _end_line_comment(out, " AND " + text) if out else f"AND {text}"
+            # "x\\ AND" would turn a lone trailing backslash into an escaped space.
+            sep = "AND " if (len(out) - len(out.rstrip("\\"))) % 2 else " AND "
+            out = _end_line_comment(out, sep + text) if out else f"AND {text}"
         out = out.strip()
         changes = tuple(c for f in formatters for c in f.changes)
         tags = tuple(t for f in formatters for t in f.tags)

@@ -135,6 +135,11 @@ def _tokens_to_elements(text: str) -> list:
                 out = close(")")
         else:
             out = close(tok)
+    if (len(text) - len(text.rstrip("\\"))) % 2:
+        # A lone trailing backslash makes the host's schedule parser fail on the whole
+        # sub-prompt ("[a:b:3]" then stays literal). Anything put after it would end that,
+        # so its item is treated as unbalanced: it stays last.
+        top.append(_Mark("", "bad"))
     if stack:  # never closed: the host closes these at the very end
         while stack:
             opener, children = stack.pop()
@@ -326,3 +331,56 @@ def parse(text: str, *, split_and: bool = True) -> Prompt:
             start = m.end()
     parts.append(parse_part(text[start:]))
     return Prompt(tuple(parts), tuple(seps))
+
+
+def host_reads_schedules(part: Part) -> bool:
+    """Whether the host's schedule parser accepts this sub-prompt.
+
+    Its grammar has no place for a ``|`` outside an ``[a|b]`` alternation, nor for a bare
+    ``:`` inside an alternation's branch, nor for a lone trailing backslash; then it reads
+    the whole sub-prompt literally: ``[a:b:0.5]`` is plain de-emphasis. The formatter must
+    then not treat brackets as schedules either.
+    """
+    for segment in part.segments:
+        for item in segment.items:
+            if not _schedules_ok(item.nodes, in_alternation=False):
+                return False
+    for boundary in part.boundaries:
+        if "|" in boundary.raw and boundary.kind == "break":
+            return False
+    return True
+
+
+def _schedules_ok(nodes: tuple[Node, ...], in_alternation: bool) -> bool:
+    for n in nodes:
+        t = type(n)
+        if t is Text:
+            if "|" in n.text or (in_alternation and ":" in n.text):  # type: ignore[union-attr]
+                return False
+        elif t is Square:
+            texts = "".join(c.text for c in n.children if type(c) is Text)  # type: ignore[union-attr]
+            alternation = "|" in texts
+            if alternation:
+                if not all(_schedules_ok(branch, True) for branch in _branches(n.children)):  # type: ignore[union-attr]
+                    return False
+            elif not _schedules_ok(n.children, False):  # type: ignore[union-attr]
+                return False
+        elif t is Paren or t is Braces:
+            if not _schedules_ok(n.children, False):  # type: ignore[union-attr]
+                return False
+    return True
+
+
+def _branches(children: tuple[Node, ...]) -> list[tuple[Node, ...]]:
+    out: list[list[Node]] = [[]]
+    for c in children:
+        if type(c) is Text and "|" in c.text:  # type: ignore[union-attr]
+            pieces = c.text.split("|")  # type: ignore[union-attr]
+            for k, piece in enumerate(pieces):
+                if k:
+                    out.append([])
+                if piece:
+                    out[-1].append(Text(piece))
+        else:
+            out[-1].append(c)
+    return [tuple(b) for b in out]
