@@ -219,7 +219,7 @@ def _looks_weighted(out: _Out) -> bool:
 def _end_line_comment(text: str, after: str) -> str:
     """``text + after``, on a new line when ``text`` ends in a ``#``/``//`` comment, which
     would otherwise swallow a sub-prompt weight or the next ``AND``."""
-    if text and in_comment(text, len(text) - 1) and not text.endswith("*/"):
+    if text and in_comment(text, len(text) - 1):
         return f"{text}\n{after}"
     return text + after
 

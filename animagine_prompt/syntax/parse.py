@@ -26,13 +26,20 @@ import re
 from .nodes import Boundary, Braces, Comment, Escape, Item, Network, Node, Paren, Part, Prompt, Segment, Square, Text
 from .render import render_nodes
 
-_AND_OR_COMMENT = re.compile(r"#[^\n]*|//[^\n]*|/\*.*?\*/|\bAND\b", re.S)
+# Comments as the hosts strip them: "#" to the end of the line (A1111 and reForge); reForge
+# also "//" to the end of the line, a "/* ... */" block that starts a line and ends one, and
+# any other "/*" or "*/" to the end of its line. (A1111 reads the reForge forms as text; a
+# comment is kept on a line of its own either way, so both hosts read the same prompt.)
+_COMMENT_PATTERN = r"(?m:^)/\*(?s:.*?)\*/(?=\n|\Z)|\#[^\n]*|//[^\n]*|/\*[^\n]*|\*/[^\n]*"
+_AND_OR_COMMENT = re.compile(_COMMENT_PATTERN + r"|\bAND\b")
 # The host's sub-prompt weight: a trailing ":number" (re_weight in prompt_parser.py).
 _PART_WEIGHT = re.compile(r"\s*:\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*$")
 
 _TOKEN = re.compile(
     r"""
-    (?P<comment>\#[^\n]*|//[^\n]*|/\*.*?\*/)
+    (?P<comment>"""
+    + _COMMENT_PATTERN
+    + r""")
   | (?P<escape>\\[()\[\]\\])
   | (?P<network><\w+:[^>]+>)
   | (?P<weightclose>:\s*[+-]?[.\d]+\s*\))
@@ -40,7 +47,7 @@ _TOKEN = re.compile(
   | (?P<open>[(\[{])
   | (?P<close>[)\]}])
   | (?P<comma>,)
-  | (?P<text>(?:[^\\\#/<:,()\[\]{}B]|B(?!REAK\b)|:(?!\s*[+-]?[.\d]+\s*\))|/(?![/*])|<(?!\w+:[^>]+>))+|[\s\S])
+  | (?P<text>(?:[^\\\#/*<:,()\[\]{}B]|B(?!REAK\b)|:(?!\s*[+-]?[.\d]+\s*\))|/(?![/*])|\*(?!/)|<(?!\w+:[^>]+>))+|[\s\S])
     """,
     re.X | re.S,
 )
@@ -297,7 +304,7 @@ def _split_segments(elements: list) -> tuple[tuple[Segment, ...], tuple[Boundary
     return tuple(segments), tuple(boundaries)
 
 
-_COMMENT = re.compile(r"#[^\n]*|//[^\n]*|/\*.*?\*/", re.S)
+_COMMENT = re.compile(_COMMENT_PATTERN)
 
 
 def in_comment(text: str, pos: int) -> bool:

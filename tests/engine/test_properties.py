@@ -112,6 +112,8 @@ KNOWN_BUGS = (
     "[1BOY|(1girls)]\n1BOY, [1BOY|Rem \\(Re:Zero\\)]:0.5",
     # no schedules for the host when a "|" stands outside an alternation: "[a:b:0.5]" is emphasis
     "{red|blue} eyes, [1BOY:makima (chainsaw man):0.5]:0.5",
+    # reForge comments out a dangling "/*" to the end of its line
+    ":0.5 AND 1BOY, 1BOY, /*\nBREAK\n:0.5",
     # a bracket inside a comment is no bracket: "ask (askzy)" after it is still a known tag
     " BREAK #, 1BOY, (1BOY\nBREAK\nask (askzy):0.5",
 )
