@@ -15,11 +15,11 @@ from functools import lru_cache
 
 from .categories import Category
 from .syntax import Braces, Comment, Escape, Item, Network, Node, Paren, Square, Text, render_nodes
+from .syntax.parse import SCHEDULE_NUMBER
 from .tagdb.keys import normalize_key
 from .tagdb_protocol import TagInfo, TagLookup
 
 _WILDCARD = re.compile(r"^__[^_\s](?:[^\s]*[^_\s])?__$")
-_NUMBER = re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)\s*$")
 _SPACES = re.compile(r"[ \t]{2,}")
 _NEEDS_ESCAPE = re.compile(r"([\\()\[\]])")
 
@@ -298,7 +298,7 @@ class _Walker:
             return self._pieces(alternatives)
         pieces = _split(children, ":")
         when = _literal(pieces[-1][0])
-        if len(pieces) in (2, 3) and when is not None and _NUMBER.match(when):
+        if len(pieces) in (2, 3) and when is not None and SCHEDULE_NUMBER.match(when):
             return self._pieces(pieces[:-1]) + list(pieces[-1][0])
         return self.group(children, ",", True)
 

@@ -23,12 +23,11 @@ from .presets import Preset
 from .resolution import snap_resolution
 from .result import Change, Diagnostic, FormatResult, GenerationSettings, TaggedItem
 from .syntax import Boundary, Item, Part, Text, parse
-from .syntax.parse import host_reads_schedules, in_comment
+from .syntax.parse import host_reads_schedules, in_comment, trailing_weight
 from .tagdb_protocol import TagLookup
 
 log = logging.getLogger(__name__)
 
-_PART_WEIGHT = re.compile(r"\s*:\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*$")
 _QUALIFIER = re.compile(r"^(.+?) \(([^()]+)\)$")
 
 
@@ -211,9 +210,7 @@ class _PartFormatter:
 
 
 def _looks_weighted(out: _Out) -> bool:
-    key = out.analysis.key
-    m = _PART_WEIGHT.search(key)
-    return m is not None and not in_comment(key, m.start() + m.group().index(":"))
+    return trailing_weight(out.analysis.key) is not None
 
 
 def _end_line_comment(text: str, after: str) -> str:

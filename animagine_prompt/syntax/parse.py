@@ -164,7 +164,8 @@ def _unclosed(opener: str, children: list) -> Node:
     return Braces(tuple(children), False)
 
 
-_NUMBER = re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)\s*$")
+# A schedule's "when" field: "[a:b:0.5]", "[a:b:10]".
+SCHEDULE_NUMBER = re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)\s*$")
 
 
 def _is_variable(node: object) -> bool:
@@ -176,7 +177,7 @@ def _is_variable(node: object) -> bool:
         return True
     joined = "".join(c.text if type(c) is Text else "\0" for c in node.children)  # type: ignore[union-attr]
     pieces = joined.split(":")
-    return len(pieces) in (2, 3) and "\0" not in pieces[-1] and bool(_NUMBER.match(pieces[-1]))
+    return len(pieces) in (2, 3) and "\0" not in pieces[-1] and bool(SCHEDULE_NUMBER.match(pieces[-1]))
 
 
 def _is_flag(el: object) -> bool:
@@ -312,13 +313,24 @@ def in_comment(text: str, pos: int) -> bool:
     return any(c.start() <= pos < c.end() for c in _COMMENT.finditer(text))
 
 
+def trailing_weight(text: str) -> int | None:
+    """Where the host's sub-prompt weight (a trailing ``:number``) starts in ``text``, or None.
+
+    The host strips comments first, so a ``:0.5`` inside one is no weight.
+    """
+    m = _PART_WEIGHT.search(text)
+    if m is None or in_comment(text, m.start() + m.group().index(":")):
+        return None
+    return m.start()
+
+
 def parse_part(text: str) -> Part:
     """One sub-prompt: segments of items, plus its trailing weight if any."""
-    m = _PART_WEIGHT.search(text)
+    start = trailing_weight(text)
     weight = ""
-    if m is not None and not in_comment(text, m.start() + m.group().index(":")):
-        weight = text[m.start() :]
-        text = text[: m.start()]
+    if start is not None:
+        weight = text[start:]
+        text = text[:start]
     segments, boundaries = _split_segments(_tokens_to_elements(text))
     return Part(segments, boundaries, weight)
 
