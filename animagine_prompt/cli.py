@@ -1,4 +1,4 @@
-"""``python -m animagine_prompt``: the formatter for scripts, other front ends and the standalone app."""
+"""``python -m animagine_prompt``: the formatter for scripts and other front ends (tab: ``python -m animagine_tab``)."""
 
 from __future__ import annotations
 
@@ -62,12 +62,6 @@ def _cmd_format(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_app(args: argparse.Namespace) -> int:
-    from .app import main as app_main
-
-    return app_main(args.app_args)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m animagine_prompt", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -91,24 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--no-negative", action="store_true", help="do not merge the preset's negative prompt")
     fmt.set_defaults(func=_cmd_format)
 
-    app = sub.add_parser("app", help="start the standalone Animagine tab (gradio) on 127.0.0.1")
-    app.add_argument("app_args", nargs=argparse.REMAINDER)
-    app.set_defaults(func=_cmd_app)
-
-    try:
-        from .danbooru.cli import register_cli
-    except ImportError:
-        pass
-    else:
-        register_cli(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["app"]:  # argparse's REMAINDER drops options such as --port, so app parses its own
-        from .app import main as app_main
-
-        return app_main(argv[1:])
     args = build_parser().parse_args(argv)
     return int(args.func(args) or 0)

@@ -6,12 +6,17 @@ reviewer can check every number against its source without reading code.
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-import tomllib
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10, A1111's own: the same parser, from PyPI (declared with a marker in pyproject.toml)
+    import tomli as tomllib
 
 BUILTIN_PRESETS_FILE = Path(__file__).with_name("data") / "presets.toml"
 DEFAULT_PRESET = "animagine-xl-4.0"
@@ -120,10 +125,74 @@ def load_presets(user_file: Path | None = None) -> Mapping[str, Preset]:
     return MappingProxyType(presets)
 
 
-def get_preset(name: str, presets: Mapping[str, Preset] | None = None) -> Preset:
-    """Look a preset up by name, with a message that lists the valid names."""
+#: Words that every Animagine preset name carries, so a bare version number is enough to name one.
+_FAMILY_WORDS = frozenset({"animagine", "xl"})
+
+
+def _name_tokens(text: str) -> tuple[str, ...]:
+    """``"Animagine XL 4.0"``, ``animagine-xl-4.0`` and ``4`` reduce to comparable tokens.
+
+    Letters and version numbers are the tokens; a version loses its trailing ``.0`` parts
+    (``4.0`` is ``4``), so what API, CLI, tab and infotext users type all meet in one place.
+    """
+    tokens = []
+    for token in re.findall(r"[a-z]+|\d+(?:\.\d+)*", text.lower()):
+        if token[0].isdigit():
+            parts = token.split(".")
+            while len(parts) > 1 and parts[-1].strip("0") == "":
+                parts.pop()
+            token = ".".join(str(int(part)) for part in parts)
+        tokens.append(token)
+    return tuple(tokens)
+
+
+def _label_tokens(label: str) -> tuple[str, ...]:
+    """A label's own name, without the parenthesised note (``"Animagine XL 4.0 (also 4.0 Opt)"``)."""
+    return _name_tokens(label.split("(", 1)[0])
+
+
+def find_preset_name(name: str, presets: Mapping[str, Preset]) -> str | None:
+    """The one preset key that ``name`` means, or None.
+
+    The single preset-name rule of every front end: the exact key first, then the same
+    tokens as a key or label (case, spaces, dashes and a trailing ``.0`` do not matter),
+    then the same tokens once the family words ``animagine`` and ``xl`` are dropped from
+    both sides. An ambiguous short name matches nothing rather than the wrong model.
+    """
+    wanted = name.strip()
+    if wanted in presets:
+        return wanted
+    tokens = _name_tokens(wanted)
+    if not tokens:
+        return None
+    for strip in (False, True):
+
+        def key(t: tuple[str, ...], strip: bool = strip) -> tuple[str, ...]:
+            return tuple(x for x in t if x not in _FAMILY_WORDS) if strip else t
+
+        want = key(tokens)
+        if not want:
+            continue
+        hits = [
+            n
+            for n, p in presets.items()
+            if want in (key(_name_tokens(n)), key(_label_tokens(p.label)))
+        ]
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            return None
+    return None
+
+
+def get_preset(name: str | None, presets: Mapping[str, Preset] | None = None) -> Preset:
+    """Look a preset up by any spelling :func:`find_preset_name` accepts (None: the default).
+
+    Raises :class:`PresetError` with a message that lists the valid names.
+    """
     presets = load_presets() if presets is None else presets
-    try:
-        return presets[name]
-    except KeyError:
-        raise PresetError(f"unknown preset {name!r}; choose one of: {', '.join(presets)}") from None
+    wanted = DEFAULT_PRESET if name is None or not name.strip() else name
+    found = find_preset_name(wanted, presets)
+    if found is None:
+        raise PresetError(f"unknown preset {wanted.strip()!r}; choose one of: {', '.join(presets)}")
+    return presets[found]

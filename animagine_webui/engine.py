@@ -14,7 +14,7 @@ from pathlib import Path
 from animagine_prompt import __version__
 from animagine_prompt.formatter import format_prompt
 from animagine_prompt.options import FormatOptions
-from animagine_prompt.presets import DEFAULT_PRESET, Preset, PresetError, load_presets
+from animagine_prompt.presets import Preset, PresetError, get_preset, load_presets
 from animagine_prompt.result import FormatResult, GenerationSettings
 from animagine_prompt.tagdb_protocol import TagInfo, TagLookup
 
@@ -118,19 +118,11 @@ class PresetStore:
         return list(self.all())
 
     def resolve(self, name: str | None) -> Preset:
-        """A preset by name, accepting what API users type: ``4.0``, ``Animagine XL 3.1``, any case.
+        """A preset by any spelling the one preset-name rule accepts (``4.0``, ``Animagine XL 3.1``, ``4``).
 
         Raises :class:`PresetError` listing the valid names when nothing matches.
         """
-        presets = self.all()
-        wanted = (name or DEFAULT_PRESET).strip()
-        if wanted in presets:
-            return presets[wanted]
-        low = wanted.lower()
-        for key, preset in presets.items():
-            if low in (key.lower(), preset.label.lower(), key.lower().removeprefix("animagine-xl-")):
-                return preset
-        raise PresetError(f"unknown preset {wanted!r}; choose one of: {', '.join(presets)}")
+        return get_preset(name, self.all())
 
 
 PRESETS = PresetStore()

@@ -14,7 +14,7 @@ from typing import Any
 
 from animagine_prompt.knowledge import load_knowledge
 from animagine_prompt.tagdb.config import TagDBConfig, resolve
-from animagine_prompt.ui import TabContext, build_tab
+from animagine_tab import TabContext, build_tab
 
 from . import element_ids
 from .engine import KNOWLEDGE_BASE, PRESETS, log, one_line

@@ -14,7 +14,7 @@ from animagine_prompt.tagdb import TagDBConfig, load_tagdb
 REPO = Path(__file__).resolve().parents[1]
 
 # CI and `./dev.sh test` replay the same examples every run (with hypothesis pinned in
-# requirements/dev.txt), so a green run stays green; HYPOTHESIS_PROFILE=explore searches anew.
+# pyproject.toml's dev extra), so a green run stays green; HYPOTHESIS_PROFILE=explore searches anew.
 settings.register_profile("repeatable", derandomize=True, print_blob=True)
 settings.register_profile("explore", derandomize=False, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))

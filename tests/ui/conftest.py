@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from animagine_prompt.ui import TabContext
+from animagine_tab import TabContext
 
 from .support import make_context, make_tags_dir
 

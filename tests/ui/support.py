@@ -8,7 +8,7 @@ from pathlib import Path
 from animagine_prompt.knowledge import load_knowledge
 from animagine_prompt.presets import load_presets
 from animagine_prompt.tagdb.config import DEFAULT_TAGS_DIR
-from animagine_prompt.ui import TabContext
+from animagine_tab import TabContext
 
 
 def make_tags_dir(root: Path) -> Path:

@@ -14,7 +14,7 @@ import pytest
 from animagine_prompt.formatter import format_prompt
 from animagine_prompt.options import FormatOptions
 from animagine_prompt.presets import get_preset
-from animagine_prompt.ui import callbacks as cb
+from animagine_tab import callbacks as cb
 
 from .browser import (
     choose,
@@ -38,7 +38,7 @@ MESSY = "hatsune_miku, 1girl, long_hair, twintails, smile, 1girl, hatsne miku"
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory, index_dir: Path):
     skip_without_browser()
-    from animagine_prompt.app import STYLE_FILE, serve
+    from animagine_tab.app import STYLE_FILE, serve
 
     tags = make_tags_dir(tmp_path_factory.mktemp("browser"))
     ctx = make_context(tags, index_dir, css=STYLE_FILE.read_text(encoding="utf-8"))

@@ -12,12 +12,12 @@ from animagine_prompt.formatter import format_prompt
 from animagine_prompt.options import FormatOptions, Placement
 from animagine_prompt.presets import get_preset, load_presets
 from animagine_prompt.result import Change, Diagnostic, FormatResult, GenerationSettings, TaggedItem
-from animagine_prompt.ui import TabContext
-from animagine_prompt.ui import callbacks as cb
-from animagine_prompt.ui.infotext import to_infotext
-from animagine_prompt.ui.items import item_spans, prompt_items, split_items
-from animagine_prompt.ui.render import diff_html, output_items
-from animagine_prompt.ui.tokens import approximate_tokens, chunk_report
+from animagine_tab import TabContext
+from animagine_tab import callbacks as cb
+from animagine_tab.infotext import to_infotext
+from animagine_tab.items import item_spans, prompt_items, split_items
+from animagine_tab.render import diff_html, output_items
+from animagine_tab.tokens import approximate_tokens, chunk_report
 
 PRESET = get_preset("animagine-xl-4.0")
 PANEL = ("animagine-xl-4.0", "832 × 1216 (13:19)", 5, 28, cb.default_flags(), None, cb.NO_RATING)
@@ -283,7 +283,7 @@ def test_bad_override_line_saves_nothing(ctx: TabContext):
 
 
 def test_unavailable_database_still_formats(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from animagine_prompt import app
+    from animagine_tab import app
 
     def broken(*_args, **_kwargs):
         raise OSError("disk on fire")
@@ -297,7 +297,7 @@ def test_unavailable_database_still_formats(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_app_arguments():
-    from animagine_prompt.app import parse_args
+    from animagine_tab.app import parse_args
 
     args = parse_args([])
     assert (args.host, args.port) == ("127.0.0.1", 7870)

@@ -17,8 +17,8 @@ import gradio as gr
 import pytest
 
 from animagine_prompt.presets import load_presets
-from animagine_prompt.ui import TabContext
-from animagine_prompt.ui import callbacks as cb
+from animagine_tab import TabContext
+from animagine_tab import callbacks as cb
 from animagine_webui import element_ids
 
 HOST_DOUBLE = Path(__file__).resolve().parents[1] / "webui" / "host_double"

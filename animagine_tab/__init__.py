@@ -19,7 +19,7 @@ __all__ = ["SendBinder", "TabContext", "TokenCounter", "build_tab"]
 
 
 def build_tab(ctx: TabContext) -> gr.Blocks:
-    """The whole tab as a ``gr.Blocks``; see :func:`animagine_prompt.ui.layout.build_tab`."""
+    """The whole tab as a ``gr.Blocks``; see :func:`animagine_tab.layout.build_tab`."""
     from .layout import build_tab as _build
 
     return _build(ctx)

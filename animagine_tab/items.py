@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..syntax import parse
+from animagine_prompt.syntax import parse
 
 BREAK = "BREAK"
 

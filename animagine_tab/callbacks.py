@@ -14,13 +14,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..categories import Category
-from ..formatter import format_prompt
-from ..options import RATINGS, FormatOptions, Placement
-from ..presets import Preset
-from ..resolution import aspect_label
-from ..result import Diagnostic, FormatResult, GenerationSettings
-from ..tagdb.keys import normalize_key
+from animagine_prompt.categories import Category
+from animagine_prompt.formatter import format_prompt
+from animagine_prompt.options import RATINGS, FormatOptions, Placement
+from animagine_prompt.presets import Preset
+from animagine_prompt.resolution import aspect_label
+from animagine_prompt.result import Diagnostic, FormatResult, GenerationSettings
+from animagine_prompt.tagdb.keys import normalize_key
+
 from .context import TabContext
 from .infotext import to_infotext
 from .items import item_spans
@@ -344,7 +345,7 @@ def load_overrides(session: TabSession) -> str:
     path = session.ctx.overrides_file
     if path is None:
         return ""
-    from ..tagdb.user import read_user_overrides
+    from animagine_prompt.tagdb.user import read_user_overrides
 
     return overrides_text(read_user_overrides(path))
 
@@ -360,7 +361,7 @@ def save_overrides(session: TabSession, text: str) -> tuple[str, str]:
     rows, problems = parse_overrides_text(text)
     if problems:
         return "Not saved: " + "; ".join(problems), text
-    from ..tagdb.user import read_user_overrides, write_user_overrides
+    from animagine_prompt.tagdb.user import read_user_overrides, write_user_overrides
 
     try:
         write_user_overrides(path, rows)

@@ -12,8 +12,9 @@ from typing import Any
 
 import gradio as gr
 
-from ..categories import Category
-from ..options import RATINGS
+from animagine_prompt.categories import Category
+from animagine_prompt.options import RATINGS
+
 from . import callbacks as cb
 from .context import TabContext
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from ..result import FormatResult
+from animagine_prompt.result import FormatResult
 
 
 def _quote(value: object) -> str:

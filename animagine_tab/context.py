@@ -2,7 +2,7 @@
 
 The standalone app and the WebUI differ only in these inputs (where tags come
 from, whether "Send to txt2img" exists, whether a real tokenizer is loaded), so
-both call the same :func:`~animagine_prompt.ui.build_tab` with a different
+both call the same :func:`~animagine_tab.build_tab` with a different
 context instead of keeping two copies of the layout.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..presets import DEFAULT_PRESET, Preset
+from animagine_prompt.presets import DEFAULT_PRESET, Preset, find_preset_name
 
 #: Counts CLIP tokens of a text as the host would (without BOS/EOS); None when no model is loaded.
 TokenCounter = Callable[[str], "int | None"]
@@ -24,7 +24,7 @@ SendBinder = Callable[[str, Any, Any], None]
 
 @dataclass(frozen=True)
 class TabContext:
-    """Inputs of :func:`~animagine_prompt.ui.build_tab`.
+    """Inputs of :func:`~animagine_tab.build_tab`.
 
     ``load_db`` builds a fresh tag database; it is called once at start and
     again after the user saves overrides, so lookups see the change.
@@ -44,9 +44,11 @@ class TabContext:
     title: str = "Animagine XL prompt helper"
 
     def preset(self, name: str | None) -> Preset:
-        """The named preset, falling back to the default (a stale dropdown value must not crash a callback)."""
-        if name and name in self.presets:
-            return self.presets[name]
+        """The named preset (any spelling the preset-name rule accepts), falling back to the default:
+        a stale dropdown value must not crash a callback."""
+        found = find_preset_name(name, self.presets) if name else None
+        if found is not None:
+            return self.presets[found]
         if self.default_preset in self.presets:
             return self.presets[self.default_preset]
         return next(iter(self.presets.values()))

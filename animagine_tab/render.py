@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from html import escape
 
-from ..result import Change, Diagnostic, FormatResult, GenerationSettings
+from animagine_prompt.result import Change, Diagnostic, FormatResult, GenerationSettings
+
 from .items import prompt_items
 from .tokens import CHUNK, ChunkReport
 

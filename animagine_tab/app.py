@@ -1,6 +1,6 @@
 """The standalone Animagine tab: the WebUI's tab in its own gradio server.
 
-``python -m animagine_prompt app [--port 7870] [--host 127.0.0.1]`` (the CLI
+``python -m animagine_tab [--port 7870] [--host 127.0.0.1]`` (the CLI
 dispatches to :func:`main`). Same layout as inside the WebUI, built from a
 context without "Send to" buttons and without a tokenizer, so token counts are
 labelled as estimates. Needs the ``ui`` extra (gradio); nothing else here does.
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .categories import Category
-from .presets import load_presets
-from .tagdb_protocol import TagInfo
+from animagine_prompt.categories import Category
+from animagine_prompt.presets import load_presets
+from animagine_prompt.tagdb_protocol import TagInfo
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +54,12 @@ def tagdb_loader(tags_dir: Path | None = None, index_dir: Path | None = None) ->
 
     def load() -> Any:
         try:
-            from .knowledge import load_knowledge
+            from animagine_prompt.knowledge import load_knowledge
 
             return load_knowledge(tags_dir, index_dir=index_dir)
         except Exception as exc:  # the app must start even without tag data
             log.warning("tag database unavailable: %s", exc)
-            from .tagdb.sources import SourceInfo
+            from animagine_prompt.tagdb.sources import SourceInfo
 
             problem = f"{type(exc).__name__}: {exc}"
             return UnavailableTagDB(problem, (SourceInfo("tag database", "error", None, 0, False, problem),))
@@ -69,8 +69,8 @@ def tagdb_loader(tags_dir: Path | None = None, index_dir: Path | None = None) ->
 
 def make_context(tags_dir: Path | None = None, index_dir: Path | None = None) -> Any:
     """The standalone app's TabContext: repo ``tags/`` (user overrides, user presets), no send buttons."""
-    from .tagdb.config import TagDBConfig, resolve
-    from .ui import TabContext
+    from animagine_prompt.tagdb.config import TagDBConfig, resolve
+    from animagine_tab import TabContext
 
     paths = resolve(TagDBConfig(tags_dir=tags_dir, index_dir=index_dir))
     css = STYLE_FILE.read_text(encoding="utf-8") if STYLE_FILE.exists() else ""
@@ -83,7 +83,7 @@ def make_context(tags_dir: Path | None = None, index_dir: Path | None = None) ->
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="animagine-prompt app", description="Run the Animagine tab standalone.")
+    parser = argparse.ArgumentParser(prog="python -m animagine_tab", description="Run the Animagine tab standalone.")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--tags-dir", type=Path, default=None, help="tag folder with user.csv (default: repo tags/)")
@@ -93,7 +93,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def serve(ctx: Any, host: str, port: int, *, block: bool = True) -> Any:
     """Build the tab over ``ctx`` and start serving it; returns the running ``gr.Blocks``."""
-    from .ui import build_tab
+    from animagine_tab import build_tab
 
     blocks = build_tab(ctx)
     blocks.queue()
@@ -102,7 +102,7 @@ def serve(ctx: Any, host: str, port: int, *, block: bool = True) -> Any:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m animagine_prompt app``; blocks until interrupted."""
+    """Entry point of ``python -m animagine_tab``; blocks until interrupted."""
     args = parse_args(argv)
     try:
         import gradio  # noqa: F401

@@ -1,0 +1,5 @@
+"""``python -m animagine_tab``: the standalone Animagine tab."""
+
+from .app import main
+
+raise SystemExit(main())
