@@ -6,6 +6,7 @@ expectations from the same file with ``tomllib`` so a second list cannot creep i
 
 from __future__ import annotations
 
+import re
 import runpy
 import sys
 import types
@@ -133,3 +134,14 @@ def test_a_failing_pip_does_not_stop_the_webui(monkeypatch, capsys):
     runpy.run_path(str(INSTALL), run_name="__main__")
     wanted = sum(applies(r) for r in DEPENDENCIES) + len(NO_DEPS)
     assert capsys.readouterr().out.count("could not install") == wanted
+
+
+def test_the_readme_names_exactly_the_declared_packages():
+    """The README's install note is the user's view of pyproject.toml: the same packages, no stale ones."""
+    from packaging.requirements import Requirement
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    note = readme[readme.index("**Install from URL**") :].split("\n- ", 1)[0]
+    declared = {Requirement(r).name for r in DEPENDENCIES + NO_DEPS}
+    named = set(re.findall(r"`([A-Za-z0-9_-]+)`", note))
+    assert named == declared
