@@ -179,15 +179,26 @@ class _PartFormatter:
             seen: set[str] = set()
             kept = []
             for out in merged:
-                # The host applies an extra network once per occurrence: never drop a repeat.
-                if out.analysis.key in seen and not out.analysis.has_network:
+                # The host applies an extra network once per occurrence, and a unit holding a
+                # BREAK splits the chunk once per occurrence: never drop such a repeat.
+                repeatable = out.analysis.has_network or _holds_break(out.analysis)
+                if out.analysis.key in seen and not repeatable:
                     self.changes.append(Change("removed", out.analysis.key, reason="duplicate"))
                     continue
                 seen.add(out.analysis.key)
                 kept.append(out)
             merged = kept
-        order = order_items([o.analysis for o in merged], self.options.placement, self.preset.quality_suffix)
-        result = [merged[k] for k in order]
+        result: list[_Out] = []
+        run: list[_Out] = []
+        for out in [*merged, None]:
+            if out is None or _holds_break(out.analysis):
+                order = order_items([o.analysis for o in run], self.options.placement, self.preset.quality_suffix)
+                result.extend(run[k] for k in order)
+                run = []
+                if out is not None:
+                    result.append(out)  # a chunk boundary at some step: it stays, nothing crosses it
+            else:
+                run.append(out)
         for i in sorted(_moved([o.index for o in result if o.index >= 0])):
             self.changes.append(Change("moved", seg[i].key))
         return result
@@ -207,6 +218,14 @@ class _PartFormatter:
         texts = [", ".join(o.analysis.key for o in outs) for outs in segments]
         weight = self.part.weight.strip() or guard
         return _end_line_comment(_join_segments(texts, self.part.boundaries), weight)
+
+
+def _holds_break(a: Analysis) -> bool:
+    """A unit whose text holds ``BREAK`` (``[a BREAK b:c:5]``, ``[x:y:0.5]BREAK``) may end the
+    host's chunk at some steps, as the host finds BREAK in each step's text after the schedule
+    is resolved (``re_break``, A1111 ``modules/prompt_parser.py:368``). So it is a boundary at
+    every step for ordering."""
+    return "BREAK" in a.source
 
 
 def _looks_weighted(out: _Out) -> bool:

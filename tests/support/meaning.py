@@ -324,7 +324,10 @@ def meaning(
     negative: bool = False,
 ) -> Meaning:
     """The comparison key of ``prompt`` (raises :class:`hostsem.HostError` where the host would)."""
-    source = normalise_source(prompt, db) if db is not None else prompt
+    # Comments go first, in the dialect's own way: a bracket or comma inside one is no bracket or
+    # comma to the host, and which text is a comment differs between hosts (`//` only on reForge).
+    source = hostsem.strip_comments(prompt, dialect)
+    source = normalise_source(source, db) if db is not None else source
     respell = _branch_respeller(db) if db is not None else None
     view = hostsem.host_view(source, steps, dialect=dialect, negative=negative, respell=respell)
     norm = _piece_normaliser(db, replace_underscores)

@@ -2,14 +2,15 @@
 
 A1111 puts the extension folder on ``sys.path`` only while ``scripts/animagine_xl.py`` runs
 (``modules/scripts.py:509-523``). This runs a fresh interpreter with ``-S`` (site-packages added
-by hand, so the editable install's ``.pth`` finder is not active), loads the shim through the
-double's ``load_scripts``, then generates: the knowledge base and every other late import must
-still resolve after ``sys.path`` was restored.
+by hand, ``PYTHONPATH`` dropped: no ``.pth`` finder or dev path makes our packages importable),
+loads the shim through the double's ``load_scripts``, then generates: the knowledge base and
+every other late import must still resolve after ``sys.path`` was restored.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import sysconfig
@@ -49,8 +50,10 @@ print(json.dumps({"restored": restored, "prompt": p.all_prompts[0], "kb_error": 
 def test_shim_loads_and_generates_with_the_extension_folder_on_sys_path_only_during_import():
     site = sysconfig.get_paths()["purelib"]
     code = f"SITE={site!r}\nDOUBLE={str(HERE / 'host_double')!r}\nREPO={str(REPO)!r}\n" + DRIVER
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # dev.sh puts the checkout there
     proc = subprocess.run(
-        [sys.executable, "-S", "-c", code], capture_output=True, text=True, timeout=240, cwd=str(HERE / "host_double")
+        [sys.executable, "-S", "-c", code],
+        capture_output=True, text=True, timeout=240, cwd=str(HERE / "host_double"), env=env,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
