@@ -4,6 +4,7 @@
 #   ./dev.sh format "PROMPT"   format one prompt on the command line
 #   ./dev.sh test              ruff, every test (gradio 3.41.2 and 4.40.0, headless chromium), the
 #                              non-browser suite again under Python 3.10 when one is here, then the benchmarks
+#   ./dev.sh test-host         the differential tier against the real hosts' prompt parsers (opt-in)
 # PYTHON=python3.10 ./dev.sh … runs it all on another Python (default python3). Versions are declared
 # once, in pyproject.toml; install.py's reader turns them into pip's requirement lines.
 set -euo pipefail
@@ -89,6 +90,16 @@ case "${1:-}" in
       say "no Python 3.10 here (python3.10 on PATH or pyenv): the 3.10 run is skipped"
     fi
     .venv/bin/python bench/run_all.py ;;
+  test-host)
+    # The differential tier: the real hosts' own prompt parsers (tests/hostparser). Needs a
+    # ../shared/realhost set-up (REALHOST_DIR) or ANIMAGINE_HOST_A1111 / ANIMAGINE_HOST_REFORGE.
+    venv .venv "$PY" gradio3 dev
+    rh=${REALHOST_DIR:-$HOME/.cache/realhost}
+    export ANIMAGINE_HOST_A1111=${ANIMAGINE_HOST_A1111:-$rh/a1111/stable-diffusion-webui}
+    export ANIMAGINE_HOST_REFORGE=${ANIMAGINE_HOST_REFORGE:-$rh/reforge/stable-diffusion-webui-reForge}
+    export ANIMAGINE_HOST_EXAMPLES=${ANIMAGINE_HOST_EXAMPLES:-20000}
+    say "real-host parsers: $ANIMAGINE_HOST_EXAMPLES examples per test and host"
+    shift; exec .venv/bin/python -m pytest -q -rs -W ignore::hypothesis.errors.HypothesisWarning tests/hostparser "$@" ;;
   *)
-    echo "usage: ./dev.sh app | format PROMPT | test" >&2; exit 2 ;;
+    echo "usage: ./dev.sh app | format PROMPT | test | test-host" >&2; exit 2 ;;
 esac

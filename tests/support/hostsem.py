@@ -36,6 +36,7 @@ __all__ = [
     "REFORGE",
     "BREAK",
     "Dialect",
+    "HostAmbiguous",
     "HostError",
     "HostView",
     "attention",
@@ -54,6 +55,20 @@ class HostError(ValueError):
     """The host itself raises on this prompt (so generation would fail there too)."""
 
 
+class HostAmbiguous(HostError):
+    """The host's reading of this prompt is not fixed: it changes from one WebUI process to the next.
+
+    The schedule grammar (``modules/prompt_parser.py:17``, A1111 1.10.1 and reForge main:
+    ``!start: (prompt | /[][():]/+)*``) lets a stray ``]``, ``)``, ``(``, ``[`` or ``:`` that
+    directly follows a ``]`` be lexed together with it, so ``[a:0.5]:x`` has two parses, one
+    with the schedule and one without. lark 1.1.2's Earley parser (A1111 1.10.1 pins it) picks
+    one by set order, which follows ``PYTHONHASHSEED``: the same text is scheduled under some
+    seeds and not under others. reForge's lark 1.2.2 schedules ``[a:0.5]:x`` under every seed
+    tried (0-7) but not ``[a:b:0.5]):0.5``: which parse it takes was not pinned down. Such a
+    prompt has no meaning to keep, on either host.
+    """
+
+
 @dataclass(frozen=True)
 class Dialect:
     """The few places where the two supported hosts read a prompt differently."""
@@ -63,6 +78,9 @@ class Dialect:
     repeat_weights: bool  # reForge's ``(a:x2.5)``: repeat the group, weight the tail
     merge_tolerance: float  # adjacent fragments merge when weights differ by less than this
     comments_enabled: bool = True  # the "Enable comments" setting (on by default in both)
+    # lark picks between the two parses of "[a:0.5]:" by hash seed (A1111) or by a rule not
+    # pinned down here (reForge). See HostAmbiguous.
+    stray_after_bracket_varies: bool = True
 
 
 A1111 = Dialect("a1111", reforge_comments=False, repeat_weights=False, merge_tolerance=0.0)
@@ -72,6 +90,8 @@ REFORGE = Dialect("reforge", reforge_comments=True, repeat_weights=True, merge_t
 # --- stage 1: comments -------------------------------------------------------------------
 
 _HASH_COMMENT = re.compile(r"#[^\n]*(?:\n|\Z)")
+# A1111 first removes comments that fill a whole line together with the line break before them.
+_HASH_LINE = re.compile(r"(?:\A|\n)#[^\n]*(?:\n|\Z)")
 _SLASH_COMMENT = re.compile(r"//[^\n]*(?:\n|\Z)")
 _BLOCK_AT_LINE_START = re.compile(r"^/\*.*?\*/(?:\n|\Z)", re.M | re.S)
 _DANGLING_BLOCK = re.compile(r"(?:/\*|\*/)[^\n]*(?:\n|\Z)")
@@ -79,7 +99,8 @@ _DANGLING_BLOCK = re.compile(r"(?:/\*|\*/)[^\n]*(?:\n|\Z)")
 
 def strip_comments(text: str, dialect: Dialect = A1111) -> str:
     """Remove what the host's comment pass removes: each comment up to and including its newline
-    becomes one newline (the exact count of newlines is immaterial: they are whitespace to CLIP)."""
+    becomes one newline; on A1111 a comment that is a whole line takes the line break before it too
+    (newlines are whitespace to CLIP, but they are text in the step the host hands to it)."""
     if not dialect.comments_enabled:
         return text
     if dialect.reforge_comments:
@@ -87,7 +108,7 @@ def strip_comments(text: str, dialect: Dialect = A1111) -> str:
         text = _HASH_COMMENT.sub("\n", text)
         text = _SLASH_COMMENT.sub("\n", text)
         return _DANGLING_BLOCK.sub("\n", text)
-    return _HASH_COMMENT.sub("\n", text)
+    return _HASH_COMMENT.sub("\n", _HASH_LINE.sub("\n", text))
 
 
 # --- stage 2: extra networks ---------------------------------------------------------------
@@ -232,17 +253,22 @@ def _square(s: str, i: int) -> tuple[list, int] | None:
     return None
 
 
-def _parse_schedule(s: str) -> list:
+def _parse_schedule(s: str, stray_varies: bool = False) -> list:
     out: list = []
+    ambiguous = None
     i, n = 0, len(s)
     while i < n:
         got, i = _elements(s, i)
         out.extend(got)
         if i < n:
             if s[i] in "|\\":
-                raise _Unparseable
+                raise _Unparseable  # decided: no parse at all, whatever came before
+            if ambiguous is None and got and s[i - 1] == "]":  # a construct's "]", not a stray one
+                ambiguous = i
             out.append(s[i])  # a stray bracket or colon, kept verbatim
             i += 1
+    if stray_varies and ambiguous is not None and any(isinstance(node, (_Sched, _Alt)) for node in out):
+        raise HostAmbiguous(f"a stray {s[ambiguous]!r} right after a ']' at {ambiguous}: the host's parse varies")
     return out
 
 
@@ -277,7 +303,11 @@ def _render_at(nodes, step: int, whens: dict[int, int], out: list[str], respell)
 
 
 def schedule(
-    text: str, steps: int, hires_steps: int | None = None, respell: Callable[[str], str] | None = None
+    text: str,
+    steps: int,
+    hires_steps: int | None = None,
+    respell: Callable[[str], str] | None = None,
+    dialect: Dialect = REFORGE,
 ) -> list[tuple[int, str]]:
     """``[(last_step, text)]`` as the host's prompt scheduler gives them, for ``steps`` sampling steps.
 
@@ -289,7 +319,7 @@ def schedule(
     alternation branch contributes, e.g. to a tag's canonical spelling.
     """
     try:
-        nodes = _parse_schedule(text)
+        nodes = _parse_schedule(text, dialect.stray_after_bracket_varies)
     except (_Unparseable, RecursionError):
         return [(steps if hires_steps is None else hires_steps, text)]
     if hires_steps is None:
@@ -443,7 +473,7 @@ def host_view(
     for sub, weight in parts:
         cache: dict[str, tuple[tuple[str, float], ...]] = {}
         steps_out = []
-        for last_step, step_text in schedule(sub, steps, hires_steps, respell):
+        for last_step, step_text in schedule(sub, steps, hires_steps, respell, dialect):
             frags = cache.get(step_text)
             if frags is None:
                 frags = cache[step_text] = tuple(attention(step_text, dialect))

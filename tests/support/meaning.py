@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -322,14 +322,22 @@ def meaning(
     steps: int = 28,
     replace_underscores: bool = True,
     negative: bool = False,
+    reader: Callable[[str, int, bool], hostsem.HostView] | None = None,
 ) -> Meaning:
-    """The comparison key of ``prompt`` (raises :class:`hostsem.HostError` where the host would)."""
+    """The comparison key of ``prompt`` (raises :class:`hostsem.HostError` where the host would).
+
+    ``reader(text, steps, negative)``: another reading of the text than this model's, such as
+    the real host's in ``tests/hostparser`` (it sees the spelling-normalised text, but schedule
+    branches are compared as the host spells them: the real host has no respelling hook)."""
     # Comments go first, in the dialect's own way: a bracket or comma inside one is no bracket or
     # comma to the host, and which text is a comment differs between hosts (`//` only on reForge).
     source = hostsem.strip_comments(prompt, dialect)
     source = normalise_source(source, db) if db is not None else source
     respell = _branch_respeller(db) if db is not None else None
-    view = hostsem.host_view(source, steps, dialect=dialect, negative=negative, respell=respell)
+    if reader is None:
+        view = hostsem.host_view(source, steps, dialect=dialect, negative=negative, respell=respell)
+    else:
+        view = reader(source, steps, negative)
     norm = _piece_normaliser(db, replace_underscores)
     parts = []
     for weight, runs in view.parts:
