@@ -4,6 +4,9 @@
 #   ./dev.sh format "PROMPT"   format one prompt on the command line
 #   ./dev.sh test              ruff, every test (gradio 3.41.2 and 4.40.0, headless chromium), the
 #                              non-browser suite again under Python 3.10 when one is here, then the benchmarks
+#   ./dev.sh test-realhost     tests/realhost/ against the real A1111 and reForge that shared/realhost/setup.sh
+#                              builds under REALHOST_DIR (default ~/.cache/realhost), one host at a time, then
+#                              what the extension adds to their start (time, memory); skips a host not set up
 # PYTHON=python3.10 ./dev.sh … runs it all on another Python (default python3). Versions are declared
 # once, in pyproject.toml; install.py's reader turns them into pip's requirement lines.
 set -euo pipefail
@@ -89,6 +92,11 @@ case "${1:-}" in
       say "no Python 3.10 here (python3.10 on PATH or pyenv): the 3.10 run is skipped"
     fi
     .venv/bin/python bench/run_all.py ;;
+  test-realhost)
+    venv .venv "$PY" gradio3 dev
+    shift
+    ANIMAGINE_REALHOST=1 .venv/bin/python -m pytest -q -p no:cacheprovider tests/realhost "$@"
+    .venv/bin/python tests/realhost/start_cost.py ;;
   *)
-    echo "usage: ./dev.sh app | format PROMPT | test" >&2; exit 2 ;;
+    echo "usage: ./dev.sh app | format PROMPT | test | test-realhost" >&2; exit 2 ;;
 esac

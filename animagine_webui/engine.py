@@ -52,16 +52,20 @@ def _load_default_tagdb() -> TagLookup:
 
 
 class KnowledgeBase:
-    """Loads the tag database on first use, once per process, and falls back to an empty table.
+    """Loads the tag database once per process, and falls back to an empty table.
 
-    Loading may take a moment (it builds or opens an index), so it happens on the
-    first generation, not while the WebUI starts. Tests pass their own ``loader``.
+    Loading may take seconds (the first start after an install builds the index), so
+    nothing loads it while the WebUI starts: :meth:`load_in_background` is called from
+    ``on_app_started``, after the host is up, and whoever needs the table first
+    (a generation, the tab, the format route) waits for that load or does it itself.
+    Tests pass their own ``loader``.
     """
 
     def __init__(self, loader: Callable[[], TagLookup] = _load_default_tagdb) -> None:
         self._loader = loader
         self._db: TagLookup | None = None
         self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
         self.error: str | None = None
 
     def get(self) -> TagLookup:
@@ -75,8 +79,21 @@ class KnowledgeBase:
                     self._db = EmptyTagLookup()
             return self._db
 
+    @property
+    def ready(self) -> bool:
+        """True once a table (or the empty fallback) is loaded; never waits."""
+        return self._db is not None
+
+    def load_in_background(self) -> None:
+        """Start loading in a daemon thread (once); returns at once."""
+        with self._lock:
+            if self._db is not None or (self._thread is not None and self._thread.is_alive()):
+                return
+            self._thread = threading.Thread(target=self.get, name="animagine-tagdb", daemon=True)
+            self._thread.start()
+
     def set_loader(self, loader: Callable[[], TagLookup]) -> None:
-        """Swap the loader and forget the loaded table (tests; a future "reload tags" button)."""
+        """Swap the loader and forget the loaded table (tests; the tab's "Reload tag database")."""
         with self._lock:
             self._loader = loader
             self._db = None

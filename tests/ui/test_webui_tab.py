@@ -52,7 +52,7 @@ def host(monkeypatch: pytest.MonkeyPatch, real_tagdb):
     from animagine_webui import engine, tab
 
     monkeypatch.setattr(tab, "KNOWLEDGE_BASE", engine.KnowledgeBase(lambda: real_tagdb))
-    monkeypatch.setattr(tab, "load_knowledge", lambda: real_tagdb)
+    monkeypatch.setattr("animagine_prompt.knowledge.load_knowledge", lambda: real_tagdb)
     return bindings, sd_models
 
 
@@ -71,6 +71,22 @@ def test_on_ui_tabs_gives_one_tab_with_the_hosts_send_buttons(host):
         ("txt2img", "animagine_infotext"),
     ]
     assert {b.paste_button.elem_id for b in bindings} >= {"animagine_formatter_send_txt2img"}
+
+
+def test_building_the_tab_does_not_load_the_tag_database(host, monkeypatch, real_tagdb):
+    """The host's start must not wait for the tag database: on_app_started loads it in the background."""
+    from animagine_webui import engine, tab
+
+    loads: list[int] = []
+    kb = engine.KnowledgeBase(lambda: loads.append(1) or real_tagdb)
+    monkeypatch.setattr(tab, "KNOWLEDGE_BASE", kb)
+    assert len(tab.on_ui_tabs()) == 1
+    assert loads == [] and not kb.ready
+    kb.load_in_background()
+    kb._thread.join(10)
+    assert loads == [1] and kb.ready
+    kb.load_in_background()  # once loaded, never again
+    assert loads == [1]
 
 
 def test_sent_infotext_fills_prompt_negative_size_sampler_cfg_steps(real_tagdb):

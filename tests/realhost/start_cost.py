@@ -1,0 +1,103 @@
+"""What the extension adds to a real host's start: launch to API ready, and resident memory.
+
+    python tests/realhost/start_cost.py [a1111|reforge ...] [--runs N]
+
+For each host: N starts without the extension, the first start after install (our tag
+index removed, so nothing is cached), then N later starts; each from a stopped host,
+one host at a time. Hosts start with ``--ui-debug-mode`` (both have it): the checkpoint
+is not loaded in the background, whose memory (gigabytes, arriving while we measure)
+would drown a few megabytes. RSS is read 2 s after the API answers. The host's own
+startup profile (``/internal/profile-startup``) gives the time of our script file and of
+the whole UI build. Prints one line per start and a median summary; never fails on a target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from hostkit import HOSTS, REPO, Host, missing_setup  # noqa: E402
+
+INDEX_DIRS = (REPO / "tags" / ".index", Path.home() / ".cache" / "sd-webui-animagine")
+
+
+def one_start(host: Host, label: str) -> dict[str, float]:
+    started = host.start("--ui-debug-mode")
+    try:
+        ready = host.wait_ready(started)
+        time.sleep(2)
+        rss = host.rss_kb() / 1024
+        try:
+            records = host.get("/internal/profile-startup").get("records", {})
+        except Exception:
+            records = {}
+    finally:
+        host.stop()
+    ours = sum(v for k, v in records.items() if isinstance(v, float) and "animagine" in k)
+    ui = records.get("create ui", 0.0)
+    total = sum(v for v in records.values() if isinstance(v, float))
+    print(
+        f"{host.kind.name:8} {label:18} ready {ready:6.2f} s  rss {rss:7.1f} MB  "
+        f"host-profile total {total:5.2f} s, create ui {ui:5.2f} s, our script file {ours:5.3f} s",
+        flush=True,
+    )
+    return {"ready": ready, "rss": rss, "ui": ui, "ours": ours}
+
+
+def measure(name: str, runs: int) -> None:
+    host = Host(HOSTS[name])
+    why = missing_setup(host.kind)
+    if why:
+        print(f"{name}: skipped, {why}")
+        return
+    host.stop()
+    rows: dict[str, list[dict[str, float]]] = {"without": [], "first": [], "later": []}
+    host.unlink_extension()
+    one_start(host, "warm-up (no ext)")
+    for i in range(runs):
+        rows["without"].append(one_start(host, f"without #{i + 1}"))
+    host.link_extension()
+    try:
+        done = host.run_install()
+        if done.returncode != 0:
+            print(f"{name}: install.py failed:\n{done.stdout}{done.stderr}")
+            return
+        for folder in INDEX_DIRS:
+            shutil.rmtree(folder, ignore_errors=True)
+        rows["first"].append(one_start(host, "first after install"))
+        for i in range(runs):
+            rows["later"].append(one_start(host, f"later #{i + 1}"))
+    finally:
+        host.unlink_extension()
+
+    def med(key: str, what: str) -> float:
+        return statistics.median(r[what] for r in rows[key])
+
+    base_ready, base_rss, base_ui = med("without", "ready"), med("without", "rss"), med("without", "ui")
+    for key in ("first", "later"):
+        print(
+            f"{name:8} {key:6} vs without (medians): start {med(key, 'ready') - base_ready:+.2f} s, "
+            f"rss {med(key, 'rss') - base_rss:+.1f} MB, create ui {med(key, 'ui') - base_ui:+.2f} s, "
+            f"our script file {med(key, 'ours'):.3f} s",
+            flush=True,
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("hosts", nargs="*", default=list(HOSTS))
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    for name in args.hosts:
+        measure(name, args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
