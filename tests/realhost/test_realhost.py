@@ -154,6 +154,11 @@ def test_tab_renders_and_sends_to_txt2img(host: Running) -> None:
             figure(f"{host.host.kind.name}: page, tab and Send to txt2img in chromium {took:.1f} s")
         finally:
             browser.close()
+    if any(part.startswith(".") for part in host.host.base.resolve().parts):
+        # gradio 3.41 answers 403 to every /file= path with a dot-folder in it (routes.py, is_dotfile), so
+        # under ~/.cache none of the host's javascript/ and style.css loads, nor ours: not ours to judge
+        figure(f"{host.host.kind.name}: page assets under a dot-folder ({host.host.base}): gradio refuses every file=")
+        console = [x for x in console if not re.match(r"(HTTP 403|request failed): .*/file=", x)]
     ours = [line for line in console if re.search(r"animagine", line, re.I)]
     for line in dict.fromkeys(x for x in console if "Failed to load resource" not in x):  # each line once
         figure(f"{host.host.kind.name}: page console: {line[:300]}")
@@ -166,5 +171,12 @@ def test_host_log_has_no_error_of_ours(host: Running) -> None:
         if re.search(r"animagine", line, re.I):
             figure(f"{host.host.kind.name}: log: {line.strip()[:300]}")
     blocks = re.split(r"\n(?=\S)", log)
-    bad = [b for b in blocks if re.search(r"animagine", b, re.I) and re.search(r"Traceback|Error|error", b)]
+    # reForge reads each extension's git remote for its Extensions tab; a checkout without an
+    # "origin" remote (this worktree) gets a traceback from the host's extensions.py, not from us
+    not_ours = "Failed reading extension data from Git repository"
+    bad = [
+        b
+        for b in blocks
+        if re.search(r"animagine", b, re.I) and re.search(r"Traceback|Error|error", b) and not_ours not in b
+    ]
     assert not bad, "\n---\n".join(bad)
