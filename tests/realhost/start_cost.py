@@ -4,9 +4,11 @@
 
 For each host: N starts without the extension, the first start after install (our tag
 index removed, so nothing is cached), then N later starts; each from a stopped host,
-one host at a time. Hosts start with ``--ui-debug-mode`` (both have it): the checkpoint
-is not loaded in the background, whose memory (gigabytes, arriving while we measure)
-would drown a few megabytes. RSS is read 2 s after the API answers. The host's own
+one host at a time, each left running until it has used no CPU for 2 s (so the tag
+index a first start builds in the background is complete). Hosts start with
+``--ui-debug-mode`` (both have it): the checkpoint is not loaded in the background, whose
+memory (gigabytes, arriving while we measure) would drown a few megabytes. RSS is read
+2 s after the API answers, and again once settled. The host's own
 startup profile (``/internal/profile-startup``) gives the time of our script file and of
 the whole UI build. Prints one line per start and a median summary; never fails on a target.
 """
@@ -37,8 +39,10 @@ def one_start(host: Host, label: str) -> dict[str, float]:
             records = host.get("/internal/profile-startup").get("records", {})
         except Exception:
             records = {}
+        settle_s, settled = _settle(host)
     finally:
         host.stop()
+    print(f"{'':8} {label:18} settled after {settle_s:4.1f} s more: rss {settled:7.1f} MB", flush=True)
     ours = sum(v for k, v in records.items() if isinstance(v, float) and "animagine" in k)
     ui = records.get("create ui", 0.0)
     total = sum(v for v in records.values() if isinstance(v, float))
@@ -47,7 +51,31 @@ def one_start(host: Host, label: str) -> dict[str, float]:
         f"host-profile total {total:5.2f} s, create ui {ui:5.2f} s, our script file {ours:5.3f} s",
         flush=True,
     )
-    return {"ready": ready, "rss": rss, "ui": ui, "ours": ours}
+    return {"ready": ready, "rss": rss, "ui": ui, "ours": ours, "settled": settled}
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _settle(host: Host, limit: float = 90.0) -> tuple[float, float]:
+    """Wait until the host has used no CPU for 2 s (our background tag-database load is done), up to
+    ``limit``; returns (seconds waited, RSS in MB then). A started host is left running longer than the
+    2 s above, so its index must be complete before the next start is measured."""
+    pid = host.pid()
+    started = time.monotonic()
+    if pid is None:
+        return 0.0, 0.0
+    last, quiet_since = _cpu_ticks(pid), time.monotonic()
+    while time.monotonic() - started < limit:
+        time.sleep(0.5)
+        now = _cpu_ticks(pid)
+        if now - last > 5:  # more than 0.05 s of CPU in half a second: still working
+            last, quiet_since = now, time.monotonic()
+        elif time.monotonic() - quiet_since >= 2:
+            break
+    return time.monotonic() - started, host.rss_kb() / 1024
 
 
 def measure(name: str, runs: int) -> None:
@@ -80,10 +108,11 @@ def measure(name: str, runs: int) -> None:
         return statistics.median(r[what] for r in rows[key])
 
     base_ready, base_rss, base_ui = med("without", "ready"), med("without", "rss"), med("without", "ui")
+    base_settled = med("without", "settled")
     for key in ("first", "later"):
         print(
             f"{name:8} {key:6} vs without (medians): start {med(key, 'ready') - base_ready:+.2f} s, "
-            f"rss {med(key, 'rss') - base_rss:+.1f} MB, create ui {med(key, 'ui') - base_ui:+.2f} s, "
+            f"rss {med(key, 'rss') - base_rss:+.1f} MB (settled {med(key, 'settled') - base_settled:+.1f}), create ui {med(key, 'ui') - base_ui:+.2f} s, "
             f"our script file {med(key, 'ours'):.3f} s",
             flush=True,
         )
