@@ -112,7 +112,8 @@ def measure(name: str, runs: int) -> None:
     for key in ("first", "later"):
         print(
             f"{name:8} {key:6} vs without (medians): start {med(key, 'ready') - base_ready:+.2f} s, "
-            f"rss {med(key, 'rss') - base_rss:+.1f} MB (settled {med(key, 'settled') - base_settled:+.1f}), create ui {med(key, 'ui') - base_ui:+.2f} s, "
+            f"rss {med(key, 'rss') - base_rss:+.1f} MB (settled {med(key, 'settled') - base_settled:+.1f}), "
+            f"create ui {med(key, 'ui') - base_ui:+.2f} s, "
             f"our script file {med(key, 'ours'):.3f} s",
             flush=True,
         )
