@@ -5,6 +5,9 @@
 #   ./dev.sh test              ruff, every test (gradio 3.41.2 and 4.40.0, headless chromium), the
 #                              non-browser suite again under Python 3.10 when one is here, then the benchmarks
 #   ./dev.sh test-host         the differential tier against the real hosts' prompt parsers (opt-in)
+#   ./dev.sh test-realhost     tests/realhost/ against the real A1111 and reForge that shared/realhost/setup.sh
+#                              builds under REALHOST_DIR (default ~/.cache/realhost), one host at a time, then
+#                              what the extension adds to their start (time, memory); skips a host not set up
 # PYTHON=python3.10 ./dev.sh … runs it all on another Python (default python3). Versions are declared
 # once, in pyproject.toml; install.py's reader turns them into pip's requirement lines.
 set -euo pipefail
@@ -100,6 +103,11 @@ case "${1:-}" in
     export ANIMAGINE_HOST_EXAMPLES=${ANIMAGINE_HOST_EXAMPLES:-20000}
     say "real-host parsers: $ANIMAGINE_HOST_EXAMPLES examples per test and host"
     shift; exec .venv/bin/python -m pytest -q -rs -W ignore::hypothesis.errors.HypothesisWarning tests/hostparser "$@" ;;
+  test-realhost)
+    venv .venv "$PY" gradio3 dev
+    shift
+    ANIMAGINE_REALHOST=1 .venv/bin/python -m pytest -q -p no:cacheprovider tests/realhost "$@"
+    .venv/bin/python tests/realhost/start_cost.py ;;
   *)
-    echo "usage: ./dev.sh app | format PROMPT | test | test-host" >&2; exit 2 ;;
+    echo "usage: ./dev.sh app | format PROMPT | test | test-host | test-realhost" >&2; exit 2 ;;
 esac

@@ -111,8 +111,15 @@ class TabSession:
                 self._db = self.ctx.load_db()
             return self._db
 
+    @property
+    def ready(self) -> bool:
+        """Whether :attr:`db` answers without loading (always true for an eager context)."""
+        if self._db is not None or self.ctx.db_ready is None:
+            return True
+        return bool(self.ctx.db_ready())
+
     def reload(self) -> Any:
-        fresh = self.ctx.load_db()
+        fresh = (self.ctx.reload_db or self.ctx.load_db)()
         with self._lock:
             self._db = fresh
         return fresh
@@ -284,6 +291,13 @@ def series_for(session: TabSession, character: str) -> str:
 
 
 # -- the tag database panel ----------------------------------------------------------------------
+
+
+LOADING_NOTE = (
+    "The tag database is still loading in the background (the first start after an install builds its "
+    "index, a few seconds). Formatting, lookups and completions wait for it; open this tab again, or press "
+    "*Reload tag database*, to see its sources."
+)
 
 
 def sources_md(session: TabSession) -> str:

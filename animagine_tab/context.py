@@ -26,8 +26,12 @@ SendBinder = Callable[[str, Any, Any], None]
 class TabContext:
     """Inputs of :func:`~animagine_tab.build_tab`.
 
-    ``load_db`` builds a fresh tag database; it is called once at start and
-    again after the user saves overrides, so lookups see the change.
+    ``load_db`` gives the tag database; ``reload_db`` (default: ``load_db``) builds a
+    fresh one after the user saves overrides or presses *Reload*, so lookups see the
+    change. ``db_ready`` (None: load while the tab is built, as the standalone app
+    does) says without waiting whether the database is loaded; when it is given and
+    says no, the tab is built without touching the database (a host's start must not
+    wait for it) and the panels that show database content fill in when opened.
     ``overrides_file`` is the user's ``tag,category`` file the editor writes
     (None hides the editor). ``send_targets``/``bind_send`` wire the host's
     "Send to" buttons; empty in the standalone app, where they are hidden.
@@ -40,6 +44,8 @@ class TabContext:
     send_targets: tuple[str, ...] = ()
     bind_send: SendBinder | None = None
     token_counter: TokenCounter | None = None
+    reload_db: Callable[[], Any] | None = None
+    db_ready: Callable[[], bool] | None = None
     css: str = ""  # only the standalone app needs it: the WebUI loads style.css itself
     title: str = "Animagine XL prompt helper"
 

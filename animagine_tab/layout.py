@@ -55,6 +55,7 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
     """Build the Animagine tab over ``ctx``; call inside or outside a host's Blocks."""
     session = cb.TabSession(ctx)
     first = ctx.preset(None)
+    db_now = session.ready  # False inside a host that loads the database after its start
 
     with gr.Blocks(analytics_enabled=False, title=ctx.title, css=ctx.css or None, theme=_theme()) as blocks:
         with gr.Row(elem_id="animagine_settings_row", equal_height=False):
@@ -132,7 +133,7 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
                         for i in range(cb.MAX_FIXES)
                     ]
 
-            with gr.Tab("Builder", id="builder", elem_id="animagine_builder_tab"):
+            with gr.Tab("Builder", id="builder", elem_id="animagine_builder_tab") as builder_tab:
                 with gr.Row():
                     people = gr.Dropdown(
                         choices=list(cb.PEOPLE), value="1girl", label="People", elem_id="animagine_b_people"
@@ -160,8 +161,12 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
                 free = gr.Textbox(
                     label="Other tags", lines=2, placeholder="smile, outdoors, night", elem_id="animagine_b_free"
                 )
-                initial = _built(
-                    session, ("1girl", "", "", "safe", "", "", ""), (first.name, None, None, None, None, None, None)
+                initial = (
+                    _built(
+                        session, ("1girl", "", "", "safe", "", "", ""), (first.name, None, None, None, None, None, None)
+                    )
+                    if db_now
+                    else ["", "", ""]  # assembled when the Builder tab is opened
                 )
                 built = gr.Textbox(
                     value=initial[0],
@@ -184,8 +189,10 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
                     to_formatter = gr.Button("Open in formatter", size="sm", elem_id="animagine_b_to_formatter")
                 _send_row(ctx, "builder", built_infotext)
 
-            with gr.Tab("Tag database", id="database", elem_id="animagine_database_tab"):
-                sources = gr.Markdown(cb.sources_md(session), elem_id="animagine_sources")
+            with gr.Tab("Tag database", id="database", elem_id="animagine_database_tab") as database_tab:
+                sources = gr.Markdown(
+                    cb.sources_md(session) if db_now else cb.LOADING_NOTE, elem_id="animagine_sources"
+                )
                 refresh = gr.Button("Reload tag database", size="sm", elem_id="animagine_reload")
                 with gr.Row():
                     probe = gr.Textbox(label="Look up a tag", elem_id="animagine_lookup")
@@ -246,6 +253,7 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
         build_out = [built, built_neg, built_infotext]
         for part in parts:
             part.change(on_build, build_in, build_out)
+        builder_tab.select(on_build, build_in, build_out)
 
         def picks(category: Category) -> Any:
             def suggest(text: str) -> Any:
@@ -291,6 +299,7 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
             return cb.sources_md(session)
 
         refresh.click(on_reload, None, [sources])
+        database_tab.select(lambda: cb.sources_md(session), None, [sources])
         probe.change(lambda text: cb.lookup_md(session, text), [probe], [probe_out])
 
         def on_save(text: str, probe_text: str) -> list[str]:

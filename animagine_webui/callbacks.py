@@ -15,7 +15,7 @@ from modules import script_callbacks, scripts, shared  # type: ignore[import-not
 from animagine_prompt.presets import PresetError
 
 from . import api, auto_enable, infotext, tab, xyz
-from .engine import PRESETS, log, one_line
+from .engine import KNOWLEDGE_BASE, PRESETS, log, one_line
 from .model_detect import checkpoint_is_animagine
 from .settings import option_infos, read_settings
 
@@ -59,6 +59,7 @@ def on_before_ui() -> None:
 
 def on_app_started(demo: Any, app: Any) -> None:
     api.add_routes(app, _settings)
+    KNOWLEDGE_BASE.load_in_background()  # after the host is up; the first user waits only if it is not done
 
 
 def on_after_component(component: Any, **kwargs: Any) -> None:

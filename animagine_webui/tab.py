@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from animagine_prompt.knowledge import load_knowledge
-from animagine_prompt.tagdb.config import TagDBConfig, resolve
 from animagine_tab import TabContext, build_tab
 
 from . import element_ids
@@ -68,15 +66,23 @@ def count_tokens(text: str) -> int | None:
 
 def _fresh_knowledge() -> Any:
     """Drop the adapter's loaded table and load it again, so tab and generation see the same overrides."""
+    from animagine_prompt.knowledge import load_knowledge
+
     KNOWLEDGE_BASE.set_loader(load_knowledge)
     return KNOWLEDGE_BASE.get()
 
 
 def make_context() -> TabContext:
+    """The tab shares the adapter's knowledge base, which ``on_app_started`` loads in the background:
+    building the tab never waits for it (``db_ready``), so the host's start does not either."""
     from modules import shared  # type: ignore[import-not-found]
 
+    from animagine_prompt.tagdb.config import TagDBConfig, resolve
+
     return TabContext(
-        load_db=_fresh_knowledge,
+        load_db=KNOWLEDGE_BASE.get,
+        reload_db=_fresh_knowledge,
+        db_ready=lambda: KNOWLEDGE_BASE.ready,
         presets=PRESETS.all(),
         default_preset=read_settings(getattr(shared, "opts", None)).default_preset,
         overrides_file=resolve(TagDBConfig()).user_file,

@@ -1,9 +1,9 @@
-"""The WebUI wiring of the tab, against a stand-in for the host's modules.
+"""The WebUI wiring of the tab, against the one host double (tests/webui/host_double).
 
 Checks what the host will see: one tab titled "Animagine", four "Send to"
 buttons registered the way the host's own are, the infotext they paste parsed
-by a copy of the host's parser, and token counts taken from the loaded model
-without loading one.
+by the double's parser, token counts taken from the loaded model without
+loading one, and a tab built without loading the tag database.
 """
 
 from __future__ import annotations
@@ -24,36 +24,23 @@ from animagine_webui import element_ids
 HOST_DOUBLE = Path(__file__).resolve().parents[1] / "webui" / "host_double"
 
 
-class Binding:
-    def __init__(self, paste_button: Any, tabname: str, source_text_component: Any = None, **_: Any) -> None:
-        self.paste_button = paste_button
-        self.tabname = tabname
-        self.source_text_component = source_text_component
-
-
 @pytest.fixture()
 def host(monkeypatch: pytest.MonkeyPatch, real_tagdb):
-    """Fake ``modules.*`` the tab touches; returns (registered bindings, fake sd_models)."""
-    bindings: list[Binding] = []
-    paste = types.SimpleNamespace(ParamBinding=Binding, register_paste_params_button=bindings.append)
-    sd_models = types.SimpleNamespace(model_data=types.SimpleNamespace(sd_model=None))
-    extra_networks = types.SimpleNamespace(parse_prompt=lambda text: (text.replace("<lora:x:1>", "").strip(", "), {}))
-    modules = types.ModuleType("modules")
-    for name, module in {
-        "infotext_utils": paste,
-        "shared": types.SimpleNamespace(opts=None),
-        "sd_models": sd_models,
-        "extra_networks": extra_networks,
-    }.items():
-        setattr(modules, name, module)
-        monkeypatch.setitem(sys.modules, f"modules.{name}", module)
-    monkeypatch.setitem(sys.modules, "modules", modules)
+    """The host double's ``modules`` (tests/webui/host_double); returns (registered bindings, its sd_models)."""
+    monkeypatch.syspath_prepend(str(HOST_DOUBLE))
+    for name in [m for m in sys.modules if m == "modules" or m.startswith("modules.")]:
+        if not str(getattr(sys.modules[name], "__file__", "") or "").startswith(str(HOST_DOUBLE)):
+            monkeypatch.delitem(sys.modules, name)
+    from modules import infotext_utils, sd_models
+
+    monkeypatch.setattr(infotext_utils, "registered_param_bindings", [])
+    monkeypatch.setattr(sd_models, "model_data", types.SimpleNamespace(sd_model=None))
 
     from animagine_webui import engine, tab
 
     monkeypatch.setattr(tab, "KNOWLEDGE_BASE", engine.KnowledgeBase(lambda: real_tagdb))
-    monkeypatch.setattr(tab, "load_knowledge", lambda: real_tagdb)
-    return bindings, sd_models
+    monkeypatch.setattr("animagine_prompt.knowledge.load_knowledge", lambda: real_tagdb)
+    return infotext_utils.registered_param_bindings, sd_models
 
 
 def test_on_ui_tabs_gives_one_tab_with_the_hosts_send_buttons(host):
@@ -71,6 +58,22 @@ def test_on_ui_tabs_gives_one_tab_with_the_hosts_send_buttons(host):
         ("txt2img", "animagine_infotext"),
     ]
     assert {b.paste_button.elem_id for b in bindings} >= {"animagine_formatter_send_txt2img"}
+
+
+def test_building_the_tab_does_not_load_the_tag_database(host, monkeypatch, real_tagdb):
+    """The host's start must not wait for the tag database: on_app_started loads it in the background."""
+    from animagine_webui import engine, tab
+
+    loads: list[int] = []
+    kb = engine.KnowledgeBase(lambda: loads.append(1) or real_tagdb)
+    monkeypatch.setattr(tab, "KNOWLEDGE_BASE", kb)
+    assert len(tab.on_ui_tabs()) == 1
+    assert loads == [] and not kb.ready
+    kb.load_in_background()
+    kb._thread.join(10)
+    assert loads == [1] and kb.ready
+    kb.load_in_background()  # once loaded, never again
+    assert loads == [1]
 
 
 def test_sent_infotext_fills_prompt_negative_size_sampler_cfg_steps(real_tagdb):
@@ -105,4 +108,4 @@ def test_token_counter_uses_the_loaded_model_only(host):
 
     sd_models.model_data.sd_model = types.SimpleNamespace(cond_stage_model=Cond())
     assert count_tokens("1girl, smile, <lora:x:1>") == 42
-    assert seen == ["1girl, smile"]  # extra networks stripped, as the host's counter does
+    assert seen == ["1girl, smile, "]  # the tag stripped, its comma kept: what the host counts

@@ -7,6 +7,10 @@ from types import SimpleNamespace
 
 checkpoints_list: dict[str, SimpleNamespace] = {}
 
+#: The loaded model, read without loading one (``model_data.sd_model``, sd_models.py:676-719); None until
+#: a test puts a model there.
+model_data = SimpleNamespace(sd_model=None)
+
 
 def add_checkpoint(name: str, filename: str) -> SimpleNamespace:
     info = SimpleNamespace(
