@@ -1,7 +1,8 @@
 """``POST /animagine/v1/format``: format a prompt without generating, for the prompt-box button and other frontends.
 
 Registered from ``on_app_started`` (``app.add_api_route``), so it exists with
-``--api``, without it, and under ``--nowebui``. The response is the engine's
+``--api``, without it, and under ``--nowebui``; it asks for what the host's routes
+ask for (``--api-auth`` credentials, or a ``--gradio-auth`` login). The response is the engine's
 ``FormatResult.to_json()``; an unknown preset is a 422 that lists the valid names.
 """
 
@@ -51,9 +52,14 @@ def format_request(request: FormatRequest, settings: AdapterSettings) -> dict[st
     return body
 
 
-def add_routes(app: Any, get_settings: Callable[[], AdapterSettings]) -> None:
-    """Attach the route to the host's FastAPI app."""
-    from fastapi import HTTPException
+def add_routes(app: Any, get_settings: Callable[[], AdapterSettings], *, api_auth: str | None = None) -> None:
+    """Attach the route to the host's FastAPI app, behind the host's own checks (see ``auth``).
+
+    ``api_auth`` is the host's ``--api-auth`` value; a gradio login on ``app`` is honoured too.
+    """
+    from fastapi import Depends, HTTPException
+
+    from .auth import make_guard
 
     def route(request: FormatRequest) -> dict[str, Any]:
         try:
@@ -61,4 +67,6 @@ def add_routes(app: Any, get_settings: Callable[[], AdapterSettings]) -> None:
         except PresetError as exc:
             raise HTTPException(status_code=422, detail=str(exc)) from None
 
-    app.add_api_route(FORMAT_ROUTE, route, methods=["POST"], response_model=None)
+    app.add_api_route(
+        FORMAT_ROUTE, route, methods=["POST"], response_model=None, dependencies=[Depends(make_guard(app, api_auth))]
+    )

@@ -58,7 +58,7 @@ def on_before_ui() -> None:
 
 
 def on_app_started(demo: Any, app: Any) -> None:
-    api.add_routes(app, _settings)
+    api.add_routes(app, _settings, api_auth=getattr(getattr(shared, "cmd_opts", None), "api_auth", None))
 
 
 def on_after_component(component: Any, **kwargs: Any) -> None:
