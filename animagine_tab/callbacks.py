@@ -23,7 +23,7 @@ from animagine_prompt.result import Diagnostic, FormatResult, GenerationSettings
 from animagine_prompt.tagdb.keys import normalize_key
 
 from .context import TabContext
-from .infotext import to_infotext
+from .infotext import animagine_params, to_infotext
 from .items import item_spans
 from .render import diff_html, output_items, settings_html, tokens_html, warnings_html
 from .tokens import ChunkReport, approximate_tokens, chunk_report
@@ -182,12 +182,13 @@ def run_format(
     """Format a prompt with the panel's settings and render every output panel from the one result."""
     preset = session.ctx.preset(preset_name)
     width, height = parse_size(size_label, preset)
+    options = make_options(flags, placement, rating)
     try:
         result = format_prompt(
             prompt or "",
             db=session.db,
             preset=preset,
-            options=make_options(flags, placement, rating),
+            options=options,
             negative=negative or "",
             width=width,
             height=height,
@@ -215,26 +216,64 @@ def run_format(
         diff_html=diff_html(result, chunks),
         warnings_html=warnings_html(result.warnings),
         tokens_html=tokens_html(chunks, items),
-        infotext=to_infotext(replace(result, settings=settings)),
+        infotext=to_infotext(replace(result, settings=settings), animagine_params(preset, options, settings)),
         fixes=fixes_for(result.warnings),
     )
+
+
+_QUALIFIER = re.compile(r"\\?\(([^()\\]*)\\?\)")
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\([()\[\]])", r"\1", text)
+
+
+def _as_written(suggestion: str, original: str, *, separator: bool = False) -> str:
+    """The suggestion spelt like the original: its escaped brackets (``firefly \\(…\\)`` stays escaped,
+    so it is not read as emphasis) and, inside a qualifier, its word separator (``makima_(chainsaw_mna)``
+    → ``makima_(chainsaw_man)``: the name around it is not ours to respell)."""
+    if separator and "_" in original and " " not in original:
+        suggestion = suggestion.replace(" ", "_")
+    if "\\(" in original:
+        suggestion = re.sub(r"(?<!\\)([()])", r"\\\1", suggestion)
+    return suggestion
+
+
+_PAIRS = {"(": ")", "[": "]"}
+
+
+def _core(item: str) -> str:
+    """An item without its emphasis brackets and weight: ``((tag:1.2))`` → ``tag``. A tag's own
+    escaped brackets (``firefly \\(…\\)``) and a trailing qualifier (``makima (…)``) are kept."""
+    core = item.strip()
+    while len(core) >= 2 and _PAIRS.get(core[0]) == core[-1] and core[-2] != "\\":
+        core = re.sub(r":\s*[\d.]+\s*$", "", core[1:-1]).strip()
+    return core
 
 
 def apply_fix(prompt: str, subject: str, suggestion: str) -> str:
     """Replace the item the warning is about, keeping its weight brackets and the rest of the prompt.
 
     The item is found by a loose comparison (case, ``_``/space, escapes), so a
-    warning about ``long hiar`` fixes ``Long_Hiar`` as typed. The prompt comes
-    back unchanged when no item matches.
+    warning about ``long hiar`` fixes ``Long_Hiar`` as typed. A warning can also be
+    about the qualifier of a character (``chainsaw mna`` in ``makima (chainsaw mna)``,
+    escaped or weighted): then only the qualifier is replaced, so the character
+    keeps its name and its brackets. The prompt comes back unchanged when nothing matches.
     """
     want = normalize_key(subject)
-    for start, end in item_spans(prompt):
+    spans = item_spans(prompt)
+    for start, end in spans:
         item = prompt[start:end]
-        inner = item.strip("()[]{} ")
-        core = inner.rsplit(":", 1)[0] if re.search(r":\s*[\d.]+$", inner) else inner
-        if normalize_key(core) == want:
+        core = _core(item)
+        if normalize_key(_unescape(core)) == want:
             at = item.find(core)
-            return prompt[: start + at] + suggestion + prompt[start + at + len(core) :]
+            return prompt[: start + at] + _as_written(suggestion, core) + prompt[start + at + len(core) :]
+    for start, end in spans:
+        for match in _QUALIFIER.finditer(prompt, start, end):
+            qualifier = match.group(1)
+            if qualifier.strip() and normalize_key(qualifier) == want:
+                a, b = match.span(1)
+                return prompt[:a] + _as_written(suggestion, qualifier, separator=True) + prompt[b:]
     return prompt
 
 
@@ -266,6 +305,19 @@ def complete(session: TabSession, prefix: str, category: Category, limit: int = 
         return _names(session.db.complete(prefix, [category], limit))
     except Exception:
         return []
+
+
+def series_on_character(session: TabSession, character: str, series: str, typed: bool) -> str:
+    """The builder's series after the character changed.
+
+    A series the user typed (``typed``: set by typing in the series box, so it
+    cannot be confused with one we filled in, however events interleave) stays.
+    Otherwise the series belonged to the old character and is replaced by the new
+    one's, which is empty when the new character's series is unknown.
+    """
+    if typed and series.strip():
+        return series
+    return series_for(session, character)
 
 
 def series_for(session: TabSession, character: str) -> str:

@@ -141,6 +141,7 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
                         label="Character", placeholder="start typing: hatsu…", elem_id="animagine_b_character"
                     )
                     series = gr.Textbox(label="Series", elem_id="animagine_b_series")
+                    series_typed = gr.State(False)  # the user typed the series: a new character keeps it
                 character_picks = gr.Radio(
                     choices=[],
                     visible=False,
@@ -258,13 +259,18 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
         artist.input(picks(Category.ARTIST), [artist], [artist_picks])
 
         def pick_character(evt: gr.SelectData) -> list[Any]:
-            name = str(evt.value)
-            return [name, cb.series_for(session, name), gr.update(choices=[], value=None, visible=False)]
+            return [str(evt.value), gr.update(choices=[], value=None, visible=False)]
+
+        def on_character(name: str, current: str, typed: bool) -> str:
+            return cb.series_on_character(session, name or "", current or "", bool(typed))
+
+        character.change(on_character, [character, series, series_typed], [series])
+        series.input(lambda text: bool((text or "").strip()), [series], [series_typed])
 
         def pick_artist(evt: gr.SelectData) -> list[Any]:
             return [str(evt.value), gr.update(choices=[], value=None, visible=False)]
 
-        character_picks.select(pick_character, None, [character, series, character_picks])
+        character_picks.select(pick_character, None, [character, character_picks])
         artist_picks.select(pick_artist, None, [artist, artist_picks])
         to_formatter.click(
             lambda *values: [cb.assemble(*values), gr.update(selected="formatter")], parts, [source, tabs]

@@ -7,6 +7,7 @@ show exactly what ``format_prompt`` returns, plus a few concrete expectations.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,25 @@ def test_character_autocomplete_fills_series(app, page):
     page.locator("#animagine_b_to_formatter").click()
     expect(text_box(page, "animagine_input")).to_have_value(raw)
     expect(text_box(page, "animagine_output")).to_have_value(expected.prompt)
+
+
+def test_changing_the_character_replaces_its_series(page):
+    from playwright.sync_api import expect
+
+    open_tab(page, "Builder")
+    character = text_box(page, "animagine_b_character")
+    series = text_box(page, "animagine_b_series")
+    character.click()
+    character.press_sequentially("firefly (honk", delay=20)
+    page.locator("#animagine_b_character_picks label", has_text="firefly (honkai: star rail)").first.click()
+    expect(series).to_have_value("honkai: star rail")
+    character.fill("makima (chainsaw man)")
+    expect(series).to_have_value("chainsaw man")
+    expect(text_box(page, "animagine_b_output")).to_have_value(re.compile(r"^1girl, makima .*, chainsaw man, safe"))
+    series.fill("my series")
+    character.fill("firefly (honkai: star rail)")
+    expect(text_box(page, "animagine_b_output")).to_have_value(re.compile(r"firefly .*my series"))
+    expect(series).to_have_value("my series")  # typed by the user: kept
 
 
 def test_resolution_and_preset_drive_the_settings(page):

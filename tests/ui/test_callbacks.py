@@ -100,6 +100,23 @@ def test_apply_fix_leaves_an_unmatched_prompt_alone():
     assert cb.apply_fix("Hatsne_Miku, smile", "hatsne miku", "hatsune miku") == "hatsune miku, smile"
 
 
+@pytest.mark.parametrize(
+    ("prompt", "fixed"),
+    [
+        ("1girl, makima (chainsaw mna), smile", "1girl, makima (chainsaw man), smile"),
+        ("(makima (chainsw man):1.2), 1girl", "(makima (chainsaw man):1.2), 1girl"),
+        ("1girl, firefly \\(honkai: star rial\\)", "1girl, firefly \\(honkai: star rail\\)"),
+        ("1girl, makima_(chainsaw_mna)", "1girl, makima_(chainsaw_man)"),
+    ],
+)
+def test_fix_works_on_a_word_inside_a_characters_qualifier(real_tagdb, prompt, fixed):
+    session = session_over(real_tagdb)
+    view = cb.run_format(session, prompt, "", *PANEL)
+    assert view.fixes, "the misspelt series should get a Fix button"
+    fix = view.fixes[0]
+    assert cb.apply_fix(prompt, fix.subject, fix.suggestion) == fixed
+
+
 def test_fixes_skip_warnings_without_a_suggestion():
     warnings = (
         Diagnostic("unknown-tag", "unknown tag 'zz'", "zz"),
@@ -256,6 +273,33 @@ def test_character_autocomplete_and_series(real_tagdb):
     assert cb.complete(session, "f", Category.CHARACTER) == []  # one letter: too many to be useful
     assert cb.series_for(session, "firefly (honkai: star rail)") == "honkai: star rail"
     assert cb.series_for(session, "") == ""
+
+
+def test_changing_the_character_replaces_its_series(real_tagdb):
+    session = session_over(real_tagdb)
+    series = cb.series_on_character(session, "firefly (honkai: star rail)", "", typed=False)
+    assert series == "honkai: star rail"
+    series = cb.series_on_character(session, "makima (chainsaw man)", series, typed=False)
+    assert series == "chainsaw man"
+    assert cb.series_on_character(session, "zzyzx nobody", series, typed=False) == ""  # not the last one's
+    # A series the user typed is theirs: a new character does not overwrite it.
+    assert cb.series_on_character(session, "makima (chainsaw man)", "my own series", typed=True) == "my own series"
+
+
+def test_sent_infotext_switches_the_accordion_on_with_the_tabs_choices(real_tagdb):
+    from animagine_tab import infotext as tab_infotext
+    from animagine_webui import infotext as webui_infotext
+
+    for name in ("KEY", "KEY_LOCKS", "KEY_NEGATIVE", "KEY_RATING"):
+        assert getattr(tab_infotext, name) == getattr(webui_infotext, name)
+    session = session_over(real_tagdb)
+    panel = ("animagine-xl-4.0", "832 × 1216 (13:19)", 6, 28, cb.default_flags(), None, "safe")
+    view = cb.run_format(session, "1girl, smile", "", *panel)
+    settings_line = view.infotext.splitlines()[-1]
+    assert "Animagine: animagine-xl-4.0" in settings_line
+    # CFG 6 is the user's, not the preset's 5: that lock stays off so generation keeps it.
+    assert "Animagine locks: sampler+steps+size" in settings_line
+    assert "Animagine negative: on" in settings_line and "Animagine rating: safe" in settings_line
 
 
 # -- tag database panel -------------------------------------------------------------------------
