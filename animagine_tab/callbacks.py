@@ -103,6 +103,7 @@ class TabSession:
         self.ctx = ctx
         self._lock = threading.Lock()
         self._db: Any = None
+        self.save_lock = threading.Lock()  # one check-then-write of the overrides file at a time
 
     @property
     def db(self) -> Any:
@@ -393,31 +394,79 @@ def parse_overrides_text(text: str) -> tuple[list[tuple[str, Category]], list[st
     return rows, problems
 
 
+def file_revision(path: Any) -> str:
+    """What the editor saw: a hash of the file's bytes (``"none"`` while it does not exist).
+
+    A hash, not the modification time: two saves within one clock tick, or a copy
+    that keeps the time, must still count as a change.
+    """
+    import hashlib
+    from pathlib import Path
+
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    except FileNotFoundError:
+        return "none"
+
+
 def load_overrides(session: TabSession) -> str:
+    return open_overrides(session)[0]
+
+
+def open_overrides(session: TabSession) -> tuple[str, str]:
+    """The editor's text and the revision it was read at."""
     path = session.ctx.overrides_file
     if path is None:
-        return ""
+        return "", ""
     from animagine_prompt.tagdb.user import read_user_overrides
 
-    return overrides_text(read_user_overrides(path))
+    with session.save_lock:
+        revision = file_revision(path)
+        return overrides_text(read_user_overrides(path)), revision
 
 
-def save_overrides(session: TabSession, text: str) -> tuple[str, str]:
-    """Write the editor's rows atomically and reload the database; (status message, editor text).
+@dataclass(frozen=True)
+class OverridesSave:
+    """What a Save shows: a status line, the editor's text, the revision it now stands on, and, when
+    the file changed since the editor read it, the file's current text (``conflict``) beside the user's."""
 
-    Nothing is written when a line is bad, so a typo never wipes the file.
+    status: str
+    text: str
+    revision: str
+    conflict: str | None = None
+
+
+def save_overrides(session: TabSession, text: str, revision: str | None = None) -> OverridesSave:
+    """Write the editor's rows atomically and reload the database.
+
+    Nothing is written when a line is bad, so a typo never wipes the file; nor when
+    ``revision`` is given and the file changed since the editor read it (another
+    browser tab saved, or someone edited ``tags/user.csv``): then both versions are
+    shown, and the next Save, made against the current revision, writes.
     """
     path = session.ctx.overrides_file
     if path is None:
-        return "No overrides file in this setup.", text
+        return OverridesSave("No overrides file in this setup.", text, revision or "")
     rows, problems = parse_overrides_text(text)
     if problems:
-        return "Not saved: " + "; ".join(problems), text
+        return OverridesSave("Not saved: " + "; ".join(problems), text, revision or "")
     from animagine_prompt.tagdb.user import read_user_overrides, write_user_overrides
 
-    try:
-        write_user_overrides(path, rows)
-    except (OSError, ValueError) as exc:
-        return f"Not saved: {exc}", text
+    with session.save_lock:  # check and write as one step: two tabs saving at once cannot both win
+        current = file_revision(path)
+        if revision is not None and revision != current:
+            theirs = overrides_text(read_user_overrides(path))
+            status = (
+                "Not saved: the overrides file changed since you opened it (another tab or an edit of "
+                f"{path}). Its current version is shown below yours; merge what you want to keep into "
+                "the editor and save again."
+            )
+            return OverridesSave(status, text, current, conflict=theirs)
+        try:
+            write_user_overrides(path, rows)
+        except (OSError, ValueError) as exc:
+            return OverridesSave(f"Not saved: {exc}", text, current)
+        saved = overrides_text(read_user_overrides(path))
+        revision = file_revision(path)
     session.reload()
-    return f"Saved {len(rows)} override(s) to {path}; lookups now use them.", overrides_text(read_user_overrides(path))
+    return OverridesSave(f"Saved {len(rows)} override(s) to {path}; lookups now use them.", saved, revision)

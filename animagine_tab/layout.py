@@ -185,15 +185,20 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
                     to_formatter = gr.Button("Open in formatter", size="sm", elem_id="animagine_b_to_formatter")
                 _send_row(ctx, "builder", built_infotext)
 
-            with gr.Tab("Tag database", id="database", elem_id="animagine_database_tab"):
+            with gr.Tab("Tag database", id="database", elem_id="animagine_database_tab") as database_tab:
                 sources = gr.Markdown(cb.sources_md(session), elem_id="animagine_sources")
                 refresh = gr.Button("Reload tag database", size="sm", elem_id="animagine_reload")
                 with gr.Row():
                     probe = gr.Textbox(label="Look up a tag", elem_id="animagine_lookup")
                     probe_out = gr.Markdown(elem_id="animagine_lookup_result")
                 editable = ctx.overrides_file is not None
+                first_text, first_revision = cb.open_overrides(session)
+                # What this browser tab's editor was read at, and the text it was given then:
+                # a Save against an older revision is refused (see callbacks.save_overrides).
+                revision = gr.State(first_revision)
+                loaded = gr.State(first_text)
                 overrides = gr.Textbox(
-                    value=cb.load_overrides(session),
+                    value=first_text,
                     label="Your overrides: one 'tag, category' per line (they win over every other source)",
                     lines=8,
                     visible=editable,
@@ -203,6 +208,14 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
                     "Save overrides", variant="primary", visible=editable, elem_id="animagine_save_overrides"
                 )
                 save_status = gr.Markdown(elem_id="animagine_save_status")
+                conflict = gr.Textbox(
+                    label="The file as it is now (saved elsewhere since you opened the editor)",
+                    lines=8,
+                    interactive=False,
+                    visible=False,
+                    show_copy_button=True,
+                    elem_id="animagine_overrides_conflict",
+                )
 
         # -- formatter ---------------------------------------------------------------------------
         def on_format(prompt: str, negative: str, *panel: Any) -> list[Any]:
@@ -299,10 +312,33 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
         refresh.click(on_reload, None, [sources])
         probe.change(lambda text: cb.lookup_md(session, text), [probe], [probe_out])
 
-        def on_save(text: str, probe_text: str) -> list[str]:
-            status, cleaned = cb.save_overrides(session, text)
-            return [status, cleaned, cb.sources_md(session), cb.lookup_md(session, probe_text)]
+        def on_save(text: str, rev: str, probe_text: str) -> list[Any]:
+            done = cb.save_overrides(session, text, rev)
+            loaded_text = done.text if done.conflict is None else gr.update()
+            return [
+                done.status,
+                done.text,
+                done.revision,
+                loaded_text,
+                gr.update(value=done.conflict or "", visible=done.conflict is not None),
+                cb.sources_md(session),
+                cb.lookup_md(session, probe_text),
+            ]
 
-        save.click(on_save, [overrides, probe], [save_status, overrides, sources, probe_out])
+        save.click(
+            on_save,
+            [overrides, revision, probe],
+            [save_status, overrides, revision, loaded, conflict, sources, probe_out],
+        )
+
+        def on_open_database(text: str, loaded_text: str, rev: str) -> list[Any]:
+            """Opening the tab shows the file as it is now, unless this editor holds unsaved edits
+            (those stay, and a Save then reports the newer file instead of overwriting it)."""
+            if text != loaded_text:
+                return [gr.update(), gr.update(), gr.update(), cb.sources_md(session)]
+            fresh, fresh_rev = cb.open_overrides(session)
+            return [fresh, fresh_rev, fresh, cb.sources_md(session)]
+
+        database_tab.select(on_open_database, [overrides, loaded, revision], [overrides, revision, loaded, sources])
 
     return blocks

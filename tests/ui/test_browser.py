@@ -176,6 +176,41 @@ def test_override_edit_takes_effect(app, page):
     )
 
 
+def test_two_tabs_editing_overrides_never_overwrite_each_other(app):
+    """Two browser tabs open the editor; the second Save is refused and shows both versions; after a
+    reload, opening the tab shows what is on disk."""
+    from playwright.sync_api import expect
+
+    ctx, url = app
+    with chromium_page(url) as first:
+        second = first.open_another()
+        for page in (first, second):
+            open_tab(page, "Tag database")
+        base = text_box(second, "animagine_overrides").input_value()
+        text_box(first, "animagine_overrides").fill(base + "aaa girl, character\n")
+        first.locator("#animagine_save_overrides").click()
+        expect(panel(first, "animagine_save_status")).to_contain_text("Saved")
+
+        text_box(second, "animagine_overrides").fill(base + "bbb girl, character\n")
+        second.locator("#animagine_save_overrides").click()
+        expect(panel(second, "animagine_save_status")).to_contain_text("Not saved")
+        expect(text_box(second, "animagine_overrides_conflict")).to_have_value(re.compile("aaa girl, character"))
+        expect(text_box(second, "animagine_overrides")).to_have_value(re.compile("bbb girl, character"))
+        on_disk = ctx.overrides_file.read_text(encoding="utf-8")
+        assert "aaa girl" in on_disk and "bbb girl" not in on_disk
+
+        text_box(second, "animagine_overrides").fill(base + "aaa girl, character\nbbb girl, character\n")
+        second.locator("#animagine_save_overrides").click()
+        expect(panel(second, "animagine_save_status")).to_contain_text("Saved")
+        expect(second.locator("#animagine_overrides_conflict")).to_be_hidden()
+
+        first.reload()
+        first.wait_for_selector("#animagine_input")
+        open_tab(first, "Tag database")
+        expect(text_box(first, "animagine_overrides")).to_have_value(re.compile("bbb girl, character"))
+        assert first.errors == [] and second.errors == []
+
+
 def test_dark_theme_renders_the_diff(app):
     from playwright.sync_api import expect
 

@@ -308,7 +308,8 @@ def test_sent_infotext_switches_the_accordion_on_with_the_tabs_choices(real_tagd
 def test_saved_override_changes_lookups(ctx: TabContext):
     session = cb.TabSession(ctx)
     assert "not in the database" in cb.lookup_md(session, "zzyzx girl")
-    status, text = cb.save_overrides(session, "zzyzx_girl, character\n")
+    saved = cb.save_overrides(session, "zzyzx_girl, character\n")
+    status, text = saved.status, saved.text
     assert status.startswith("Saved 1")
     assert text == "zzyzx girl, character\n"
     assert "character (from user)" in cb.lookup_md(session, "zzyzx girl")
@@ -320,7 +321,8 @@ def test_saved_override_changes_lookups(ctx: TabContext):
 def test_bad_override_line_saves_nothing(ctx: TabContext):
     session = cb.TabSession(ctx)
     cb.save_overrides(session, "keep me, general")
-    status, text = cb.save_overrides(session, "keep me, general\nbroken, no-such-category\njust a tag")
+    refused = cb.save_overrides(session, "keep me, general\nbroken, no-such-category\njust a tag")
+    status, text = refused.status, refused.text
     assert status.startswith("Not saved") and "line 2" in status and "line 3" in status
     assert text.startswith("keep me, general")
     assert ctx.overrides_file is not None and "keep me,general" in ctx.overrides_file.read_text()
@@ -346,3 +348,21 @@ def test_app_arguments():
     args = parse_args([])
     assert (args.host, args.port) == ("127.0.0.1", 7870)
     assert parse_args(["--port", "7999", "--host", "0.0.0.0"]).port == 7999
+
+
+def test_save_with_a_stale_revision_does_not_overwrite_and_shows_both(ctx: TabContext):
+    session = cb.TabSession(ctx)
+    mine, mine_rev = cb.open_overrides(session)  # two browser tabs open the editor
+    theirs, theirs_rev = cb.open_overrides(session)
+    assert mine_rev == theirs_rev
+    first = cb.save_overrides(session, theirs + "aaa girl, character\n", theirs_rev)
+    assert first.status.startswith("Saved") and first.conflict is None
+    stale = cb.save_overrides(session, mine + "bbb girl, character\n", mine_rev)
+    assert stale.status.startswith("Not saved") and "changed since you opened it" in stale.status
+    assert stale.text == mine + "bbb girl, character\n"  # the user's version, kept in the editor
+    assert stale.conflict is not None and "aaa girl, character" in stale.conflict  # and the file's
+    assert "aaa girl" in ctx.overrides_file.read_text() and "bbb girl" not in ctx.overrides_file.read_text()
+    merged = cb.save_overrides(session, stale.conflict + "bbb girl, character\n", stale.revision)
+    assert merged.status.startswith("Saved 2")
+    assert "character (from user)" in cb.lookup_md(session, "aaa girl")
+    assert "character (from user)" in cb.lookup_md(session, "bbb girl")
