@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from animagine_prompt.categories import Category
 from animagine_prompt.formatter import format_prompt
@@ -27,6 +27,8 @@ from .infotext import animagine_params, to_infotext
 from .items import item_spans
 from .render import diff_html, output_items, settings_html, tokens_html, warnings_html
 from .tokens import ChunkReport, approximate_tokens, chunk_report
+
+T = TypeVar("T")
 
 #: Checkbox labels of the options panel, in FormatOptions field order.
 OPTION_FLAGS = {
@@ -117,6 +119,46 @@ class TabSession:
         with self._lock:
             self._db = fresh
         return fresh
+
+
+# -- live preview: last write wins -------------------------------------------------------------
+
+
+class LatestOnly:
+    """A per-browser-session sequence number for a live preview, kept in a ``gr.State``.
+
+    Every keystroke starts a formatting pass. The WebUI's queue runs up to 64 events
+    at once (``demo.queue(64)``), and gradio 4 runs different listeners side by side,
+    so a slow pass for an older text can finish after a fast one for the newer text
+    and overwrite it. Each pass takes a ticket; one that is no longer the newest
+    when it finishes writes nothing. gradio deep-copies a State's value once per
+    session, so each browser tab gets its own counter.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last = 0
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> LatestOnly:
+        return LatestOnly()
+
+    def begin(self) -> int:
+        with self._lock:
+            self._last += 1
+            return self._last
+
+    def is_latest(self, ticket: int) -> bool:
+        with self._lock:
+            return ticket == self._last
+
+
+def run_latest(live: LatestOnly | None, work: Callable[[], T]) -> T | None:
+    """``work()``, or None when a newer pass began while it ran (its result is stale)."""
+    if live is None:
+        return work()
+    ticket = live.begin()
+    result = work()
+    return result if live.is_latest(ticket) else None
 
 
 # -- formatting -------------------------------------------------------------------------------------

@@ -218,8 +218,14 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
                 )
 
         # -- formatter ---------------------------------------------------------------------------
-        def on_format(prompt: str, negative: str, *panel: Any) -> list[Any]:
-            view = cb.run_format(session, prompt, negative, *panel)
+        live_format = gr.State(cb.LatestOnly())  # one per browser session: a stale pass writes nothing
+        live_build = gr.State(cb.LatestOnly())
+
+        def on_format(prompt: str, negative: str, *rest: Any) -> list[Any]:
+            *panel, live = rest
+            view = cb.run_latest(live, lambda: cb.run_format(session, prompt, negative, *panel))
+            if view is None:
+                return [gr.update() for _ in format_out]
             r = view.result
             return [
                 r.prompt,
@@ -233,7 +239,7 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
                 *_fix_updates(view.fixes),
             ]
 
-        format_in = [source, source_neg, *settings]
+        format_in = [source, source_neg, *settings, live_format]
         format_out = [out, out_neg, out_settings, diff, warnings, tokens, infotext, fixes, *fix_buttons]
         format_button.click(on_format, format_in, format_out)
         source.change(on_format, format_in, format_out)
@@ -253,10 +259,12 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
         # -- builder -----------------------------------------------------------------------------
         parts = [people, character, series, rating, year, artist, free]
 
-        def on_build(*values: Any) -> list[str]:
-            return _built(session, values[: len(parts)], values[len(parts) :])
+        def on_build(*values: Any) -> list[Any]:
+            *values, live = values
+            built_now = cb.run_latest(live, lambda: _built(session, values[: len(parts)], values[len(parts) :]))
+            return [gr.update() for _ in build_out] if built_now is None else built_now
 
-        build_in = [*parts, *settings]
+        build_in = [*parts, *settings, live_build]
         build_out = [built, built_neg, built_infotext]
         for part in parts:
             part.change(on_build, build_in, build_out)
