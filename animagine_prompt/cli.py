@@ -1,15 +1,27 @@
-"""``python -m animagine_prompt``: the formatter for scripts and other front ends (tab: ``python -m animagine_tab``)."""
+"""``python -m animagine_prompt``: the formatter for scripts and other front ends (tab: ``python -m animagine_tab``).
+
+The default output is everything a person needs to generate: the prompt, the
+negative prompt and the settings, written the way the WebUI writes an infotext
+(so it can be pasted into the WebUI's prompt box and read back with its paste
+button). ``--prompt-only`` prints the prompt alone for shell scripts, ``--json``
+everything for programs.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from .options import RATINGS, FormatOptions, Placement
 from .presets import DEFAULT_PRESET, PresetError, get_preset, load_presets
+from .result import FormatResult
+
+#: What a shell reports for a program stopped by SIGPIPE (``seq 1 100000 | head -1`` under pipefail).
+EXIT_BROKEN_PIPE = 141
 
 
 def _read_prompt(arg: str | None) -> str:
@@ -55,11 +67,25 @@ def _cmd_format(args: argparse.Namespace) -> int:
     )
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
-    else:
-        print(result.prompt)
-        for w in result.warnings:
-            print(f"warning: {w.message}", file=sys.stderr)
+        return 0
+    print(result.prompt if args.prompt_only else as_infotext(result))
+    for w in result.warnings:
+        print(f"warning: {w.message}", file=sys.stderr)
     return 0
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def as_infotext(result: FormatResult) -> str:
+    """Prompt, ``Negative prompt:`` and one settings line, in the host's infotext order and spelling."""
+    s = result.settings
+    settings = (
+        f"Steps: {s.steps}, Sampler: {s.sampler_name}, Schedule type: {s.scheduler}, "
+        f"CFG scale: {_number(s.cfg_scale)}, Size: {s.width}x{s.height}"
+    )
+    return f"{result.prompt}\nNegative prompt: {result.negative_prompt}\n{settings}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,7 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     fmt = sub.add_parser("format", help="print a prompt in Animagine XL order")
     fmt.add_argument("prompt", nargs="?", help="the prompt; '-' or nothing reads standard input")
-    fmt.add_argument("--json", action="store_true", help="print one JSON object with prompt, negative, settings, tags")
+    shape = fmt.add_mutually_exclusive_group()
+    shape.add_argument(
+        "--json", action="store_true", help="print one JSON object with prompt, negative, settings, tags"
+    )
+    shape.add_argument("--prompt-only", action="store_true", help="print only the formatted prompt (for scripts)")
     fmt.add_argument("--preset", default=DEFAULT_PRESET, help=f"model preset (default {DEFAULT_PRESET})")
     fmt.add_argument("--presets", help="a TOML file of extra or changed presets")
     fmt.add_argument("--negative", default="", help="your negative prompt, merged with the preset's")
@@ -77,8 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--cfg-scale", type=float)
     fmt.add_argument("--steps", type=int)
     fmt.add_argument("--rating", choices=RATINGS, help="insert this rating when the prompt has none")
-    fmt.add_argument("--placement", choices=[p.value for p in Placement], default=Placement.GENERAL.value,
-                     help="where artist, year and meta tags go")
+    fmt.add_argument(
+        "--placement",
+        choices=[p.value for p in Placement],
+        default=Placement.GENERAL.value,
+        help="where artist, year and meta tags go",
+    )
     fmt.add_argument("--keep-underscores", action="store_true")
     fmt.add_argument("--no-series", action="store_true", help="do not add a character's series")
     fmt.add_argument("--no-quality", action="store_true", help="do not append the quality suffix")
@@ -91,4 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+    except BrokenPipeError:
+        # The reader (``| head -1``) has all it wanted: stop quietly, as a C tool would on SIGPIPE.
+        # Point stdout at devnull so the interpreter's final flush cannot complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    return code

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from animagine_prompt.categories import Category
 from animagine_prompt.formatter import format_prompt
@@ -23,10 +23,12 @@ from animagine_prompt.result import Diagnostic, FormatResult, GenerationSettings
 from animagine_prompt.tagdb.keys import normalize_key
 
 from .context import TabContext
-from .infotext import to_infotext
+from .infotext import animagine_params, to_infotext
 from .items import item_spans
 from .render import diff_html, output_items, settings_html, tokens_html, warnings_html
 from .tokens import ChunkReport, approximate_tokens, chunk_report
+
+T = TypeVar("T")
 
 #: Checkbox labels of the options panel, in FormatOptions field order.
 OPTION_FLAGS = {
@@ -103,6 +105,7 @@ class TabSession:
         self.ctx = ctx
         self._lock = threading.Lock()
         self._db: Any = None
+        self.save_lock = threading.Lock()  # one check-then-write of the overrides file at a time
 
     @property
     def db(self) -> Any:
@@ -123,6 +126,46 @@ class TabSession:
         with self._lock:
             self._db = fresh
         return fresh
+
+
+# -- live preview: last write wins -------------------------------------------------------------
+
+
+class LatestOnly:
+    """A per-browser-session sequence number for a live preview, kept in a ``gr.State``.
+
+    Every keystroke starts a formatting pass. The WebUI's queue runs up to 64 events
+    at once (``demo.queue(64)``), and gradio 4 runs different listeners side by side,
+    so a slow pass for an older text can finish after a fast one for the newer text
+    and overwrite it. Each pass takes a ticket; one that is no longer the newest
+    when it finishes writes nothing. gradio deep-copies a State's value once per
+    session, so each browser tab gets its own counter.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last = 0
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> LatestOnly:
+        return LatestOnly()
+
+    def begin(self) -> int:
+        with self._lock:
+            self._last += 1
+            return self._last
+
+    def is_latest(self, ticket: int) -> bool:
+        with self._lock:
+            return ticket == self._last
+
+
+def run_latest(live: LatestOnly | None, work: Callable[[], T]) -> T | None:
+    """``work()``, or None when a newer pass began while it ran (its result is stale)."""
+    if live is None:
+        return work()
+    ticket = live.begin()
+    result = work()
+    return result if live.is_latest(ticket) else None
 
 
 # -- formatting -------------------------------------------------------------------------------------
@@ -189,12 +232,13 @@ def run_format(
     """Format a prompt with the panel's settings and render every output panel from the one result."""
     preset = session.ctx.preset(preset_name)
     width, height = parse_size(size_label, preset)
+    options = make_options(flags, placement, rating)
     try:
         result = format_prompt(
             prompt or "",
             db=session.db,
             preset=preset,
-            options=make_options(flags, placement, rating),
+            options=options,
             negative=negative or "",
             width=width,
             height=height,
@@ -222,26 +266,64 @@ def run_format(
         diff_html=diff_html(result, chunks),
         warnings_html=warnings_html(result.warnings),
         tokens_html=tokens_html(chunks, items),
-        infotext=to_infotext(replace(result, settings=settings)),
+        infotext=to_infotext(replace(result, settings=settings), animagine_params(preset, options, settings)),
         fixes=fixes_for(result.warnings),
     )
+
+
+_QUALIFIER = re.compile(r"\\?\(([^()\\]*)\\?\)")
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\([()\[\]])", r"\1", text)
+
+
+def _as_written(suggestion: str, original: str, *, separator: bool = False) -> str:
+    """The suggestion spelt like the original: its escaped brackets (``firefly \\(…\\)`` stays escaped,
+    so it is not read as emphasis) and, inside a qualifier, its word separator (``makima_(chainsaw_mna)``
+    → ``makima_(chainsaw_man)``: the name around it is not ours to respell)."""
+    if separator and "_" in original and " " not in original:
+        suggestion = suggestion.replace(" ", "_")
+    if "\\(" in original:
+        suggestion = re.sub(r"(?<!\\)([()])", r"\\\1", suggestion)
+    return suggestion
+
+
+_PAIRS = {"(": ")", "[": "]"}
+
+
+def _core(item: str) -> str:
+    """An item without its emphasis brackets and weight: ``((tag:1.2))`` → ``tag``. A tag's own
+    escaped brackets (``firefly \\(…\\)``) and a trailing qualifier (``makima (…)``) are kept."""
+    core = item.strip()
+    while len(core) >= 2 and _PAIRS.get(core[0]) == core[-1] and core[-2] != "\\":
+        core = re.sub(r":\s*[\d.]+\s*$", "", core[1:-1]).strip()
+    return core
 
 
 def apply_fix(prompt: str, subject: str, suggestion: str) -> str:
     """Replace the item the warning is about, keeping its weight brackets and the rest of the prompt.
 
     The item is found by a loose comparison (case, ``_``/space, escapes), so a
-    warning about ``long hiar`` fixes ``Long_Hiar`` as typed. The prompt comes
-    back unchanged when no item matches.
+    warning about ``long hiar`` fixes ``Long_Hiar`` as typed. A warning can also be
+    about the qualifier of a character (``chainsaw mna`` in ``makima (chainsaw mna)``,
+    escaped or weighted): then only the qualifier is replaced, so the character
+    keeps its name and its brackets. The prompt comes back unchanged when nothing matches.
     """
     want = normalize_key(subject)
-    for start, end in item_spans(prompt):
+    spans = item_spans(prompt)
+    for start, end in spans:
         item = prompt[start:end]
-        inner = item.strip("()[]{} ")
-        core = inner.rsplit(":", 1)[0] if re.search(r":\s*[\d.]+$", inner) else inner
-        if normalize_key(core) == want:
+        core = _core(item)
+        if normalize_key(_unescape(core)) == want:
             at = item.find(core)
-            return prompt[: start + at] + suggestion + prompt[start + at + len(core) :]
+            return prompt[: start + at] + _as_written(suggestion, core) + prompt[start + at + len(core) :]
+    for start, end in spans:
+        for match in _QUALIFIER.finditer(prompt, start, end):
+            qualifier = match.group(1)
+            if qualifier.strip() and normalize_key(qualifier) == want:
+                a, b = match.span(1)
+                return prompt[:a] + _as_written(suggestion, qualifier, separator=True) + prompt[b:]
     return prompt
 
 
@@ -273,6 +355,19 @@ def complete(session: TabSession, prefix: str, category: Category, limit: int = 
         return _names(session.db.complete(prefix, [category], limit))
     except Exception:
         return []
+
+
+def series_on_character(session: TabSession, character: str, series: str, typed: bool) -> str:
+    """The builder's series after the character changed.
+
+    A series the user typed (``typed``: set by typing in the series box, so it
+    cannot be confused with one we filled in, however events interleave) stays.
+    Otherwise the series belonged to the old character and is replaced by the new
+    one's, which is empty when the new character's series is unknown.
+    """
+    if typed and series.strip():
+        return series
+    return series_for(session, character)
 
 
 def series_for(session: TabSession, character: str) -> str:
@@ -355,31 +450,79 @@ def parse_overrides_text(text: str) -> tuple[list[tuple[str, Category]], list[st
     return rows, problems
 
 
+def file_revision(path: Any) -> str:
+    """What the editor saw: a hash of the file's bytes (``"none"`` while it does not exist).
+
+    A hash, not the modification time: two saves within one clock tick, or a copy
+    that keeps the time, must still count as a change.
+    """
+    import hashlib
+    from pathlib import Path
+
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    except FileNotFoundError:
+        return "none"
+
+
 def load_overrides(session: TabSession) -> str:
+    return open_overrides(session)[0]
+
+
+def open_overrides(session: TabSession) -> tuple[str, str]:
+    """The editor's text and the revision it was read at."""
     path = session.ctx.overrides_file
     if path is None:
-        return ""
+        return "", ""
     from animagine_prompt.tagdb.user import read_user_overrides
 
-    return overrides_text(read_user_overrides(path))
+    with session.save_lock:
+        revision = file_revision(path)
+        return overrides_text(read_user_overrides(path)), revision
 
 
-def save_overrides(session: TabSession, text: str) -> tuple[str, str]:
-    """Write the editor's rows atomically and reload the database; (status message, editor text).
+@dataclass(frozen=True)
+class OverridesSave:
+    """What a Save shows: a status line, the editor's text, the revision it now stands on, and, when
+    the file changed since the editor read it, the file's current text (``conflict``) beside the user's."""
 
-    Nothing is written when a line is bad, so a typo never wipes the file.
+    status: str
+    text: str
+    revision: str
+    conflict: str | None = None
+
+
+def save_overrides(session: TabSession, text: str, revision: str | None = None) -> OverridesSave:
+    """Write the editor's rows atomically and reload the database.
+
+    Nothing is written when a line is bad, so a typo never wipes the file; nor when
+    ``revision`` is given and the file changed since the editor read it (another
+    browser tab saved, or someone edited ``tags/user.csv``): then both versions are
+    shown, and the next Save, made against the current revision, writes.
     """
     path = session.ctx.overrides_file
     if path is None:
-        return "No overrides file in this setup.", text
+        return OverridesSave("No overrides file in this setup.", text, revision or "")
     rows, problems = parse_overrides_text(text)
     if problems:
-        return "Not saved: " + "; ".join(problems), text
+        return OverridesSave("Not saved: " + "; ".join(problems), text, revision or "")
     from animagine_prompt.tagdb.user import read_user_overrides, write_user_overrides
 
-    try:
-        write_user_overrides(path, rows)
-    except (OSError, ValueError) as exc:
-        return f"Not saved: {exc}", text
+    with session.save_lock:  # check and write as one step: two tabs saving at once cannot both win
+        current = file_revision(path)
+        if revision is not None and revision != current:
+            theirs = overrides_text(read_user_overrides(path))
+            status = (
+                "Not saved: the overrides file changed since you opened it (another tab or an edit of "
+                f"{path}). Its current version is shown below yours; merge what you want to keep into "
+                "the editor and save again."
+            )
+            return OverridesSave(status, text, current, conflict=theirs)
+        try:
+            write_user_overrides(path, rows)
+        except (OSError, ValueError) as exc:
+            return OverridesSave(f"Not saved: {exc}", text, current)
+        saved = overrides_text(read_user_overrides(path))
+        revision = file_revision(path)
     session.reload()
-    return f"Saved {len(rows)} override(s) to {path}; lookups now use them.", overrides_text(read_user_overrides(path))
+    return OverridesSave(f"Saved {len(rows)} override(s) to {path}; lookups now use them.", saved, revision)

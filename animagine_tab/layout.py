@@ -142,6 +142,7 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
                         label="Character", placeholder="start typing: hatsu…", elem_id="animagine_b_character"
                     )
                     series = gr.Textbox(label="Series", elem_id="animagine_b_series")
+                    series_typed = gr.State(False)  # the user typed the series: a new character keeps it
                 character_picks = gr.Radio(
                     choices=[],
                     visible=False,
@@ -198,8 +199,13 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
                     probe = gr.Textbox(label="Look up a tag", elem_id="animagine_lookup")
                     probe_out = gr.Markdown(elem_id="animagine_lookup_result")
                 editable = ctx.overrides_file is not None
+                first_text, first_revision = cb.open_overrides(session)
+                # What this browser tab's editor was read at, and the text it was given then:
+                # a Save against an older revision is refused (see callbacks.save_overrides).
+                revision = gr.State(first_revision)
+                loaded = gr.State(first_text)
                 overrides = gr.Textbox(
-                    value=cb.load_overrides(session),
+                    value=first_text,
                     label="Your overrides: one 'tag, category' per line (they win over every other source)",
                     lines=8,
                     visible=editable,
@@ -209,10 +215,24 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
                     "Save overrides", variant="primary", visible=editable, elem_id="animagine_save_overrides"
                 )
                 save_status = gr.Markdown(elem_id="animagine_save_status")
+                conflict = gr.Textbox(
+                    label="The file as it is now (saved elsewhere since you opened the editor)",
+                    lines=8,
+                    interactive=False,
+                    visible=False,
+                    show_copy_button=True,
+                    elem_id="animagine_overrides_conflict",
+                )
 
         # -- formatter ---------------------------------------------------------------------------
-        def on_format(prompt: str, negative: str, *panel: Any) -> list[Any]:
-            view = cb.run_format(session, prompt, negative, *panel)
+        live_format = gr.State(cb.LatestOnly())  # one per browser session: a stale pass writes nothing
+        live_build = gr.State(cb.LatestOnly())
+
+        def on_format(prompt: str, negative: str, *rest: Any) -> list[Any]:
+            *panel, live = rest
+            view = cb.run_latest(live, lambda: cb.run_format(session, prompt, negative, *panel))
+            if view is None:
+                return [gr.update() for _ in format_out]
             r = view.result
             return [
                 r.prompt,
@@ -226,7 +246,7 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
                 *_fix_updates(view.fixes),
             ]
 
-        format_in = [source, source_neg, *settings]
+        format_in = [source, source_neg, *settings, live_format]
         format_out = [out, out_neg, out_settings, diff, warnings, tokens, infotext, fixes, *fix_buttons]
         format_button.click(on_format, format_in, format_out)
         source.change(on_format, format_in, format_out)
@@ -246,10 +266,12 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
         # -- builder -----------------------------------------------------------------------------
         parts = [people, character, series, rating, year, artist, free]
 
-        def on_build(*values: Any) -> list[str]:
-            return _built(session, values[: len(parts)], values[len(parts) :])
+        def on_build(*values: Any) -> list[Any]:
+            *values, live = values
+            built_now = cb.run_latest(live, lambda: _built(session, values[: len(parts)], values[len(parts) :]))
+            return [gr.update() for _ in build_out] if built_now is None else built_now
 
-        build_in = [*parts, *settings]
+        build_in = [*parts, *settings, live_build]
         build_out = [built, built_neg, built_infotext]
         for part in parts:
             part.change(on_build, build_in, build_out)
@@ -266,13 +288,18 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
         artist.input(picks(Category.ARTIST), [artist], [artist_picks])
 
         def pick_character(evt: gr.SelectData) -> list[Any]:
-            name = str(evt.value)
-            return [name, cb.series_for(session, name), gr.update(choices=[], value=None, visible=False)]
+            return [str(evt.value), gr.update(choices=[], value=None, visible=False)]
+
+        def on_character(name: str, current: str, typed: bool) -> str:
+            return cb.series_on_character(session, name or "", current or "", bool(typed))
+
+        character.change(on_character, [character, series, series_typed], [series])
+        series.input(lambda text: bool((text or "").strip()), [series], [series_typed])
 
         def pick_artist(evt: gr.SelectData) -> list[Any]:
             return [str(evt.value), gr.update(choices=[], value=None, visible=False)]
 
-        character_picks.select(pick_character, None, [character, series, character_picks])
+        character_picks.select(pick_character, None, [character, character_picks])
         artist_picks.select(pick_artist, None, [artist, artist_picks])
         to_formatter.click(
             lambda *values: [cb.assemble(*values), gr.update(selected="formatter")], parts, [source, tabs]
@@ -299,13 +326,35 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
             return cb.sources_md(session)
 
         refresh.click(on_reload, None, [sources])
-        database_tab.select(lambda: cb.sources_md(session), None, [sources])
         probe.change(lambda text: cb.lookup_md(session, text), [probe], [probe_out])
 
-        def on_save(text: str, probe_text: str) -> list[str]:
-            status, cleaned = cb.save_overrides(session, text)
-            return [status, cleaned, cb.sources_md(session), cb.lookup_md(session, probe_text)]
+        def on_save(text: str, rev: str, probe_text: str) -> list[Any]:
+            done = cb.save_overrides(session, text, rev)
+            loaded_text = done.text if done.conflict is None else gr.update()
+            return [
+                done.status,
+                done.text,
+                done.revision,
+                loaded_text,
+                gr.update(value=done.conflict or "", visible=done.conflict is not None),
+                cb.sources_md(session),
+                cb.lookup_md(session, probe_text),
+            ]
 
-        save.click(on_save, [overrides, probe], [save_status, overrides, sources, probe_out])
+        save.click(
+            on_save,
+            [overrides, revision, probe],
+            [save_status, overrides, revision, loaded, conflict, sources, probe_out],
+        )
+
+        def on_open_database(text: str, loaded_text: str, rev: str) -> list[Any]:
+            """Opening the tab shows the file as it is now, unless this editor holds unsaved edits
+            (those stay, and a Save then reports the newer file instead of overwriting it)."""
+            if text != loaded_text:
+                return [gr.update(), gr.update(), gr.update(), cb.sources_md(session)]
+            fresh, fresh_rev = cb.open_overrides(session)
+            return [fresh, fresh_rev, fresh, cb.sources_md(session)]
+
+        database_tab.select(on_open_database, [overrides, loaded, revision], [overrides, revision, loaded, sources])
 
     return blocks

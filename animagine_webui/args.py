@@ -3,7 +3,9 @@
 The host passes the values of the components ``ui()`` returns, in that order, to
 every hook; the HTTP API passes whatever JSON the caller wrote in
 ``alwayson_scripts["Animagine XL"]["args"]``. Both go through :func:`parse_args`,
-so a string ``"False"`` from a hand-written request means False, not True.
+so a string ``"False"`` from a hand-written request means False, not True, and a
+value that fits no argument (an old infotext, a request whose args are shifted by
+one) is named in ``ScriptArgs.problems`` instead of being guessed at.
 
 The order below **is the public API argument order** (documented in docs/webui.md);
 append new arguments at the end only.
@@ -12,7 +14,7 @@ append new arguments at the end only.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from animagine_prompt.options import RATINGS
@@ -46,6 +48,8 @@ class ScriptArgs:
     lock_size: bool = True
     inject_negative: bool = True
     rating: str | None = None
+    #: One line per argument that did not parse; the script then leaves the generation alone.
+    problems: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def locks(self) -> tuple[str, ...]:
@@ -63,9 +67,9 @@ def to_bool(value: Any, default: bool) -> bool:
     if isinstance(value, (int, float)):
         return value != 0
     text = str(value).strip().lower()
-    if text in ("true", "yes", "on", "1"):
+    if text in _TRUE:
         return True
-    if text in ("false", "no", "off", "0", ""):
+    if text in _FALSE:
         return False
     return default
 
@@ -78,25 +82,74 @@ def to_rating(value: Any) -> str | None:
     return text if text in RATINGS else None
 
 
+_TRUE = ("true", "yes", "on", "1")
+_FALSE = ("false", "no", "off", "0", "")
+
+
+def _describe(index: int, value: Any) -> str:
+    return f"argument {index} ({ARG_NAMES[index]}) = {value!r}"
+
+
 def parse_args(values: Sequence[Any], defaults: ScriptArgs = ScriptArgs()) -> ScriptArgs:
-    """Positional component values (possibly fewer, or None for "not given") to :class:`ScriptArgs`."""
+    """Positional component values (possibly fewer, or None for "not given") to :class:`ScriptArgs`.
+
+    A value of the wrong kind keeps the default and adds a line to ``problems``.
+    Problems are kept only when formatting was asked for (``enabled`` true) or
+    ``enabled`` itself did not parse: a generation that switched us off is not ours
+    to complain about.
+    """
     given = dict(zip(ARG_NAMES, values, strict=False))
+    problems: list[str] = []
 
-    def pick(name: str) -> Any:
+    def boolean(name: str) -> bool:
+        default = getattr(defaults, name)
         value = given.get(name)
-        return getattr(defaults, name) if value is None else value
+        if value is None or isinstance(value, bool):
+            return default if value is None else value
+        if isinstance(value, (int, float)):
+            return value != 0
+        text = value.strip().lower() if isinstance(value, str) else None
+        if text in _TRUE or text in _FALSE:
+            return text in _TRUE
+        problems.append(f"{_describe(ARG_NAMES.index(name), value)} is not true or false")
+        return default
 
-    preset = pick("preset")
-    return ScriptArgs(
-        enabled=to_bool(given.get("enabled"), defaults.enabled),
-        preset=str(preset).strip() or defaults.preset,
-        lock_sampler=to_bool(given.get("lock_sampler"), defaults.lock_sampler),
-        lock_cfg=to_bool(given.get("lock_cfg"), defaults.lock_cfg),
-        lock_steps=to_bool(given.get("lock_steps"), defaults.lock_steps),
-        lock_size=to_bool(given.get("lock_size"), defaults.lock_size),
-        inject_negative=to_bool(given.get("inject_negative"), defaults.inject_negative),
-        rating=to_rating(given["rating"]) if "rating" in given else defaults.rating,
+    def preset() -> str:
+        value = given.get("preset")
+        if value is None:
+            return defaults.preset
+        if not isinstance(value, str):
+            problems.append(f"{_describe(1, value)} is not a preset name")
+            return defaults.preset
+        return value.strip() or defaults.preset
+
+    def rating() -> str | None:
+        if "rating" not in given:
+            return defaults.rating
+        value = given["rating"]
+        text = value.strip().lower() if isinstance(value, str) else None
+        if value is None or text in ("", NO_RATING):
+            return None
+        if text in RATINGS:
+            return text
+        problems.append(f"{_describe(7, value)} is not one of {', '.join(RATING_CHOICES)}")
+        return None
+
+    enabled = boolean("enabled")
+    enabled_failed = bool(problems)
+    args = ScriptArgs(
+        enabled=enabled,
+        preset=preset(),
+        lock_sampler=boolean("lock_sampler"),
+        lock_cfg=boolean("lock_cfg"),
+        lock_steps=boolean("lock_steps"),
+        lock_size=boolean("lock_size"),
+        inject_negative=boolean("inject_negative"),
+        rating=rating(),
     )
+    if problems and (enabled or enabled_failed):
+        return replace(args, problems=tuple(problems))
+    return args
 
 
 #: Attributes X/Y/Z axes set on the per-cell copy of ``p``; they win over the UI values.

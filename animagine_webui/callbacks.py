@@ -58,7 +58,7 @@ def on_before_ui() -> None:
 
 
 def on_app_started(demo: Any, app: Any) -> None:
-    api.add_routes(app, _settings)
+    api.add_routes(app, _settings, api_auth=getattr(getattr(shared, "cmd_opts", None), "api_auth", None))
     KNOWLEDGE_BASE.load_in_background()  # after the host is up; the first user waits only if it is not done
 
 

@@ -158,6 +158,12 @@ class AnimagineScript(scripts.Script):
         except Exception:
             pass
 
+    def _reject(self, p: Any, args: ScriptArgs) -> None:
+        """Arguments we cannot read: say which, once, and touch neither prompt nor settings."""
+        message = one_line("; ".join(args.problems))
+        self._log_once(p, f"script arguments not understood, generation left as it is: {message}")
+        p.extra_generation_params[infotext.KEY_ERROR] = f"arguments not understood: {message}"
+
     def before_process(self, p: Any, *values: Any) -> None:
         try:
             params = p.extra_generation_params
@@ -165,6 +171,9 @@ class AnimagineScript(scripts.Script):
             setattr(p, rewrite.RUN_ATTR, None)
             settings = _settings()
             args = self._args(p, values, settings)
+            if args.problems:
+                self._reject(p, args)
+                return
             if not args.enabled:
                 return
             preset = PRESETS.resolve(args.preset)
@@ -188,6 +197,8 @@ class AnimagineScript(scripts.Script):
         try:
             settings = _settings()
             args = self._args(p, values, settings)
+            if args.problems:
+                return  # before_process said which arguments, and changed nothing
             if not args.enabled:
                 infotext.clear(p.extra_generation_params)  # e.g. an X/Y/Z cell that switched us off
                 return

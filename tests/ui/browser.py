@@ -72,15 +72,22 @@ def chromium_page_raw(url: str, *, dark: bool = False, init_script: str = "", re
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1000}, color_scheme="dark" if dark else "light")
-            page.set_default_timeout(TIMEOUT_MS)
-            page.errors = []
-            page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-            if init_script:
-                page.add_init_script(init_script)
-            page.goto(url)
-            page.locator(ready).first.wait_for()
-            yield page
+
+            def open_page() -> Any:
+                page = browser.new_page(
+                    viewport={"width": 1280, "height": 1000}, color_scheme="dark" if dark else "light"
+                )
+                page.set_default_timeout(TIMEOUT_MS)
+                page.errors = []
+                page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+                if init_script:
+                    page.add_init_script(init_script)
+                page.goto(url)
+                page.locator(ready).first.wait_for()
+                page.open_another = open_page  # a second browser tab on the same server, same browser
+                return page
+
+            yield open_page()
         finally:
             browser.close()
 

@@ -7,6 +7,7 @@ show exactly what ``format_prompt`` returns, plus a few concrete expectations.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -118,6 +119,25 @@ def test_character_autocomplete_fills_series(app, page):
     expect(text_box(page, "animagine_output")).to_have_value(expected.prompt)
 
 
+def test_changing_the_character_replaces_its_series(page):
+    from playwright.sync_api import expect
+
+    open_tab(page, "Builder")
+    character = text_box(page, "animagine_b_character")
+    series = text_box(page, "animagine_b_series")
+    character.click()
+    character.press_sequentially("firefly (honk", delay=20)
+    page.locator("#animagine_b_character_picks label", has_text="firefly (honkai: star rail)").first.click()
+    expect(series).to_have_value("honkai: star rail")
+    character.fill("makima (chainsaw man)")
+    expect(series).to_have_value("chainsaw man")
+    expect(text_box(page, "animagine_b_output")).to_have_value(re.compile(r"^1girl, makima .*, chainsaw man, safe"))
+    series.fill("my series")
+    character.fill("firefly (honkai: star rail)")
+    expect(text_box(page, "animagine_b_output")).to_have_value(re.compile(r"firefly .*my series"))
+    expect(series).to_have_value("my series")  # typed by the user: kept
+
+
 def test_resolution_and_preset_drive_the_settings(page):
     from playwright.sync_api import expect
 
@@ -154,6 +174,41 @@ def test_override_edit_takes_effect(app, page):
     expect(text_box(page, "animagine_output")).to_have_value(
         "1girl, zzyzx girl, smile, masterpiece, high score, great score, absurdres"
     )
+
+
+def test_two_tabs_editing_overrides_never_overwrite_each_other(app):
+    """Two browser tabs open the editor; the second Save is refused and shows both versions; after a
+    reload, opening the tab shows what is on disk."""
+    from playwright.sync_api import expect
+
+    ctx, url = app
+    with chromium_page(url) as first:
+        second = first.open_another()
+        for page in (first, second):
+            open_tab(page, "Tag database")
+        base = text_box(second, "animagine_overrides").input_value()
+        text_box(first, "animagine_overrides").fill(base + "aaa girl, character\n")
+        first.locator("#animagine_save_overrides").click()
+        expect(panel(first, "animagine_save_status")).to_contain_text("Saved")
+
+        text_box(second, "animagine_overrides").fill(base + "bbb girl, character\n")
+        second.locator("#animagine_save_overrides").click()
+        expect(panel(second, "animagine_save_status")).to_contain_text("Not saved")
+        expect(text_box(second, "animagine_overrides_conflict")).to_have_value(re.compile("aaa girl, character"))
+        expect(text_box(second, "animagine_overrides")).to_have_value(re.compile("bbb girl, character"))
+        on_disk = ctx.overrides_file.read_text(encoding="utf-8")
+        assert "aaa girl" in on_disk and "bbb girl" not in on_disk
+
+        text_box(second, "animagine_overrides").fill(base + "aaa girl, character\nbbb girl, character\n")
+        second.locator("#animagine_save_overrides").click()
+        expect(panel(second, "animagine_save_status")).to_contain_text("Saved")
+        expect(second.locator("#animagine_overrides_conflict")).to_be_hidden()
+
+        first.reload()
+        first.wait_for_selector("#animagine_input")
+        open_tab(first, "Tag database")
+        expect(text_box(first, "animagine_overrides")).to_have_value(re.compile("bbb girl, character"))
+        assert first.errors == [] and second.errors == []
 
 
 def test_dark_theme_renders_the_diff(app):

@@ -100,6 +100,23 @@ def test_apply_fix_leaves_an_unmatched_prompt_alone():
     assert cb.apply_fix("Hatsne_Miku, smile", "hatsne miku", "hatsune miku") == "hatsune miku, smile"
 
 
+@pytest.mark.parametrize(
+    ("prompt", "fixed"),
+    [
+        ("1girl, makima (chainsaw mna), smile", "1girl, makima (chainsaw man), smile"),
+        ("(makima (chainsw man):1.2), 1girl", "(makima (chainsaw man):1.2), 1girl"),
+        ("1girl, firefly \\(honkai: star rial\\)", "1girl, firefly \\(honkai: star rail\\)"),
+        ("1girl, makima_(chainsaw_mna)", "1girl, makima_(chainsaw_man)"),
+    ],
+)
+def test_fix_works_on_a_word_inside_a_characters_qualifier(real_tagdb, prompt, fixed):
+    session = session_over(real_tagdb)
+    view = cb.run_format(session, prompt, "", *PANEL)
+    assert view.fixes, "the misspelt series should get a Fix button"
+    fix = view.fixes[0]
+    assert cb.apply_fix(prompt, fix.subject, fix.suggestion) == fixed
+
+
 def test_fixes_skip_warnings_without_a_suggestion():
     warnings = (
         Diagnostic("unknown-tag", "unknown tag 'zz'", "zz"),
@@ -258,13 +275,41 @@ def test_character_autocomplete_and_series(real_tagdb):
     assert cb.series_for(session, "") == ""
 
 
+def test_changing_the_character_replaces_its_series(real_tagdb):
+    session = session_over(real_tagdb)
+    series = cb.series_on_character(session, "firefly (honkai: star rail)", "", typed=False)
+    assert series == "honkai: star rail"
+    series = cb.series_on_character(session, "makima (chainsaw man)", series, typed=False)
+    assert series == "chainsaw man"
+    assert cb.series_on_character(session, "zzyzx nobody", series, typed=False) == ""  # not the last one's
+    # A series the user typed is theirs: a new character does not overwrite it.
+    assert cb.series_on_character(session, "makima (chainsaw man)", "my own series", typed=True) == "my own series"
+
+
+def test_sent_infotext_switches_the_accordion_on_with_the_tabs_choices(real_tagdb):
+    from animagine_tab import infotext as tab_infotext
+    from animagine_webui import infotext as webui_infotext
+
+    for name in ("KEY", "KEY_LOCKS", "KEY_NEGATIVE", "KEY_RATING"):
+        assert getattr(tab_infotext, name) == getattr(webui_infotext, name)
+    session = session_over(real_tagdb)
+    panel = ("animagine-xl-4.0", "832 × 1216 (13:19)", 6, 28, cb.default_flags(), None, "safe")
+    view = cb.run_format(session, "1girl, smile", "", *panel)
+    settings_line = view.infotext.splitlines()[-1]
+    assert "Animagine: animagine-xl-4.0" in settings_line
+    # CFG 6 is the user's, not the preset's 5: that lock stays off so generation keeps it.
+    assert "Animagine locks: sampler+steps+size" in settings_line
+    assert "Animagine negative: on" in settings_line and "Animagine rating: safe" in settings_line
+
+
 # -- tag database panel -------------------------------------------------------------------------
 
 
 def test_saved_override_changes_lookups(ctx: TabContext):
     session = cb.TabSession(ctx)
     assert "not in the database" in cb.lookup_md(session, "zzyzx girl")
-    status, text = cb.save_overrides(session, "zzyzx_girl, character\n")
+    saved = cb.save_overrides(session, "zzyzx_girl, character\n")
+    status, text = saved.status, saved.text
     assert status.startswith("Saved 1")
     assert text == "zzyzx girl, character\n"
     assert "character (from user)" in cb.lookup_md(session, "zzyzx girl")
@@ -276,7 +321,8 @@ def test_saved_override_changes_lookups(ctx: TabContext):
 def test_bad_override_line_saves_nothing(ctx: TabContext):
     session = cb.TabSession(ctx)
     cb.save_overrides(session, "keep me, general")
-    status, text = cb.save_overrides(session, "keep me, general\nbroken, no-such-category\njust a tag")
+    refused = cb.save_overrides(session, "keep me, general\nbroken, no-such-category\njust a tag")
+    status, text = refused.status, refused.text
     assert status.startswith("Not saved") and "line 2" in status and "line 3" in status
     assert text.startswith("keep me, general")
     assert ctx.overrides_file is not None and "keep me,general" in ctx.overrides_file.read_text()
@@ -302,3 +348,21 @@ def test_app_arguments():
     args = parse_args([])
     assert (args.host, args.port) == ("127.0.0.1", 7870)
     assert parse_args(["--port", "7999", "--host", "0.0.0.0"]).port == 7999
+
+
+def test_save_with_a_stale_revision_does_not_overwrite_and_shows_both(ctx: TabContext):
+    session = cb.TabSession(ctx)
+    mine, mine_rev = cb.open_overrides(session)  # two browser tabs open the editor
+    theirs, theirs_rev = cb.open_overrides(session)
+    assert mine_rev == theirs_rev
+    first = cb.save_overrides(session, theirs + "aaa girl, character\n", theirs_rev)
+    assert first.status.startswith("Saved") and first.conflict is None
+    stale = cb.save_overrides(session, mine + "bbb girl, character\n", mine_rev)
+    assert stale.status.startswith("Not saved") and "changed since you opened it" in stale.status
+    assert stale.text == mine + "bbb girl, character\n"  # the user's version, kept in the editor
+    assert stale.conflict is not None and "aaa girl, character" in stale.conflict  # and the file's
+    assert "aaa girl" in ctx.overrides_file.read_text() and "bbb girl" not in ctx.overrides_file.read_text()
+    merged = cb.save_overrides(session, stale.conflict + "bbb girl, character\n", stale.revision)
+    assert merged.status.startswith("Saved 2")
+    assert "character (from user)" in cb.lookup_md(session, "aaa girl")
+    assert "character (from user)" in cb.lookup_md(session, "bbb girl")

@@ -109,3 +109,24 @@ def test_token_counter_uses_the_loaded_model_only(host):
     sd_models.model_data.sd_model = types.SimpleNamespace(cond_stage_model=Cond())
     assert count_tokens("1girl, smile, <lora:x:1>") == 42
     assert seen == ["1girl, smile, "]  # the tag stripped, its comma kept: what the host counts
+
+
+def test_send_to_txt2img_turns_the_accordion_on_with_the_tabs_preset(real_tagdb):
+    """The sent infotext, parsed by the host double's parser and read back by the script's own paste
+    readers (what the host does with ``infotext_fields`` on "Send to"), switches formatting on."""
+    if str(HOST_DOUBLE) not in sys.path:
+        sys.path.insert(0, str(HOST_DOUBLE))
+    from modules import infotext_utils  # the host double's
+
+    from animagine_webui.args import parse_args
+    from animagine_webui.infotext import paste_readers
+
+    session = cb.TabSession(TabContext(load_db=lambda: real_tagdb, presets=load_presets()))
+    panel = ("animagine-xl-3.1", "896 × 1152 (7:9)", 7, 30, cb.default_flags(), None, "sensitive")
+    view = cb.run_format(session, "smile, 1girl", "", *panel)
+    params = infotext_utils.parse_generation_parameters(view.infotext, [])
+    values = [read(params) for read in paste_readers(lambda name: name)]
+    args = parse_args(values)
+    assert args.enabled and args.preset == "animagine-xl-3.1" and not args.problems
+    assert args.locks == ("sampler", "cfg", "size")  # 30 steps is the user's choice, not the preset's 28
+    assert args.rating == "sensitive" and args.inject_negative

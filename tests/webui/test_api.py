@@ -120,4 +120,79 @@ def test_format_route_preset_alias_and_422(client, fake_engine):
     assert ok.status_code == 200 and ok.json()["preset"] == "animagine-xl-3.1"
     assert ok.json()["prompt"].endswith("very aesthetic, absurdres")
     bad = client.post(FORMAT_ROUTE, json={"prompt": "1girl", "preset": "nope"})
-    assert bad.status_code == 422 and "animagine-xl-4.0" in bad.json()["detail"]
+    assert bad.status_code == 422
+    [problem] = bad.json()["detail"]
+    assert problem["loc"] == ["body", "preset"] and "animagine-xl-4.0" in problem["msg"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"prompt": "1girl", "rating": "sfw"}, "rating"),
+        ({"prompt": 5}, "prompt"),
+        ({"prompt": "1girl", "negative_prompt": ["bad"]}, "negative_prompt"),
+        ({"prompt": "1girl", "width": "832"}, "width"),
+        ({"prompt": "1girl", "height": -1}, "height"),
+        ({"prompt": "1girl", "inject_negative": "yes"}, "inject_negative"),
+        ({"negative_prompt": ""}, "prompt"),
+    ],
+)
+def test_format_route_wrong_type_or_unknown_value_is_422_naming_the_field(client, body, field):
+    response = client.post(FORMAT_ROUTE, json=body)
+    assert response.status_code == 422
+    assert [problem["loc"] for problem in response.json()["detail"]] == [["body", field]]
+    assert "prompt" not in response.json()
+
+
+def test_format_route_body_that_is_not_json_is_422(client):
+    response = client.post(FORMAT_ROUTE, content=b"{prompt: 1girl", headers={"Content-Type": "application/json"})
+    assert response.status_code == 422 and "not JSON" in response.json()["detail"][0]["msg"]
+
+
+def test_format_route_caps_a_prompt_at_64_kb_with_413(client, fake_engine):
+    at_cap = "a" * (64 * 1024)
+    assert client.post(FORMAT_ROUTE, json={"prompt": at_cap}).status_code == 200
+    over = client.post(FORMAT_ROUTE, json={"prompt": "1girl", "negative_prompt": "é" * (32 * 1024 + 1)})
+    assert over.status_code == 413  # bytes, not characters: é is two
+    [problem] = over.json()["detail"]
+    assert problem["loc"] == ["body", "negative_prompt"] and "65536" in problem["msg"]
+
+
+def test_format_route_refuses_a_huge_body_before_reading_it(client):
+    response = client.post(FORMAT_ROUTE, json={"prompt": "x" * (2 * 1024 * 1024)})
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["animagine-xl-4.0", True, True, True, True, True, "safe"], "argument 0 (enabled) = 'animagine-xl-4.0'"),
+        ([True, True, "animagine-xl-4.0"], "argument 1 (preset) = True"),
+        ([True, "4.0", True, True, True, True, True, "sfw"], "argument 7 (rating) = 'sfw'"),
+        ([True, "4.0", "maybe"], "argument 2 (lock_sampler) = 'maybe'"),
+    ],
+)
+def test_script_args_that_do_not_parse_are_named_and_the_generation_goes_on_untouched(
+    host, fake_engine, capsys, args, named
+):
+    res = Api().text2imgapi(dict(REQUEST, alwayson_scripts={"Animagine XL": {"args": args}}))
+    assert res.all_prompts == ["1girl, smile"] * 2
+    assert res.all_negative_prompts == [""] * 2
+    assert (res.sampler_name, res.steps, res.cfg_scale, res.width, res.height) == ("DPM++ 2M", 20, 7.0, 1000, 600)
+    assert named in res.infotexts[0] and "Animagine error" in res.infotexts[0]
+    assert "Animagine: " not in res.infotexts[0]  # pasting it back leaves the accordion off
+    console = capsys.readouterr().out
+    assert console.count("[Animagine XL]") == 1 and named in console
+
+
+def test_switched_off_script_with_odd_args_stays_silent(host, fake_engine, capsys):
+    res = Api().text2imgapi(dict(REQUEST, alwayson_scripts={"Animagine XL": {"args": [False, 3, "x"]}}))
+    assert res.all_prompts == ["1girl, smile"] * 2
+    assert "Animagine" not in res.infotexts[0]
+    assert "[Animagine XL]" not in capsys.readouterr().out
+
+
+def test_old_infotext_value_in_the_ui_is_named(host, fake_engine, capsys):
+    p, res = host.txt2img("1girl, smile", {"enabled": True, "rating": "questionable"})
+    assert p.all_prompts == ["1girl, smile"]
+    assert "argument 7 (rating) = 'questionable'" in res.infotexts[0]
