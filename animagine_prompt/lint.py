@@ -16,10 +16,10 @@ _STOPWORDS = frozenset(
 )
 
 
-# The bundled lists hold characters, series, artists and meta tags but no general tags,
-# so "unknown" alone says little: only a close near-miss is worth a warning.
-_MIN_SUGGEST_LEN = 7
-_MIN_SIMILARITY = 90.0
+# With Danbooru's general tags bundled, an unknown word of five letters or more is most
+# likely a typo ("smlie"); a swap of two letters scores 80 on rapidfuzz's ratio.
+_MIN_SUGGEST_LEN = 5
+_MIN_SIMILARITY = 80.0
 
 
 def _close_matches(written: str, candidates: Sequence[str], db: TagLookup) -> list[str]:
