@@ -14,6 +14,15 @@ Usage (from the checkout root)::
     python tags/build_danbooru_general.py /tmp/archive            # a work tree
     python tags/build_danbooru_general.py /path/to/bare.git        # or a bare git dir
 
+The snapshot's alias column mixes active and *deleted* aliases, and some deletions were
+for a reason: ``text`` -> ``text_focus`` was deleted because text is not text focus. So
+each alias is checked against Danbooru's alias table of 2025-04-07 in the same archive
+(``raw/danbooru/2025-04-07_05-55/compressed_files/tag_aliases.json_ppmd.7z``; reading it
+needs ``pip install py7zr``, or pass the decompressed JSON with ``--aliases``). Kept: aliases
+active or retired on 2025-01-07, and deleted ones that are only a spelling variant
+(``longhair``, ``breats``: similarity >= 85 once separators are removed). Dropped: the
+rest, and ``/lh``-style autocomplete shortcuts, which nobody writes in a prompt.
+
 The output is byte-for-byte reproducible (gzip without a timestamp, input order kept).
 """
 
@@ -23,33 +32,75 @@ import argparse
 import csv
 import gzip
 import io
+import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 SNAPSHOT = "tag-lists/danbooru/danbooru_2024-12-22_pt25-ia-dd.csv"
 OUTPUT = Path(__file__).resolve().parents[1] / "animagine_prompt" / "data" / "danbooru-general-2024-12-22.csv.gz"
+ALIASES_7Z = "raw/danbooru/2025-04-07_05-55/compressed_files/tag_aliases.json_ppmd.7z"
+CUT = "2025-01-07"  # Animagine XL 4.0's Danbooru data cut
+SPELLING_VARIANT = 85.0
 GENERAL = "0"
 MIN_POSTS = 25  # the snapshot's own threshold: every general tag it has
 
 
 def read_snapshot(archive: Path) -> str:
     """The snapshot's text from a work tree, or from a bare git directory via ``git show``."""
-    path = archive / SNAPSHOT
-    if path.is_file():
-        return path.read_text(encoding="utf-8")
-    shown = subprocess.run(
-        ["git", f"--git-dir={archive}", "show", f"HEAD:{SNAPSHOT}"], check=True, capture_output=True
-    )
-    return shown.stdout.decode("utf-8")
+    return read_git_blob(archive, SNAPSHOT).decode("utf-8")
 
 
-def general_rows(text: str, min_posts: int = MIN_POSTS) -> list[list[str]]:
+def read_git_blob(archive: Path, path: str) -> bytes:
+    """A file of the archive, from a work tree or (``git show``) a bare git directory."""
+    if (archive / path).is_file():
+        return (archive / path).read_bytes()
+    shown = subprocess.run(["git", f"--git-dir={archive}", "show", f"HEAD:{path}"], check=True, capture_output=True)
+    return shown.stdout
+
+
+def read_alias_table(archive: Path, decompressed: Path | None) -> list[dict]:
+    """Danbooru's alias records (antecedent, consequent, status, dates)."""
+    if decompressed is not None:
+        return json.loads(decompressed.read_text(encoding="utf-8"))
+    import py7zr  # a build-time tool only; the extension never needs it
+
+    with tempfile.TemporaryDirectory() as tmp:
+        packed = Path(tmp) / "aliases.7z"
+        packed.write_bytes(read_git_blob(archive, ALIASES_7Z))
+        with py7zr.SevenZipFile(packed) as archive_file:
+            archive_file.extractall(tmp)
+        return json.loads((Path(tmp) / "tag_aliases.json").read_text(encoding="utf-8"))
+
+
+def alias_ok(antecedent: str, consequent: str, records: list[dict]) -> bool:
+    """Whether an alias of the snapshot still meant its tag on the data cut (see the module docstring)."""
+    from rapidfuzz import fuzz
+
+    if antecedent.startswith("/"):
+        return False
+    for record in records:
+        created, updated, status = record["created_at"][:10], record["updated_at"][:10], record["status"]
+        if created >= CUT:
+            continue
+        if status in ("active", "retired") or (status == "deleted" and updated >= CUT):
+            return True
+    squeeze = str.maketrans("", "", "_- ")
+    return fuzz.ratio(antecedent.translate(squeeze), consequent.translate(squeeze)) >= SPELLING_VARIANT
+
+
+def general_rows(text: str, aliases: list[dict], min_posts: int = MIN_POSTS) -> list[list[str]]:
     """``name,0,count,aliases`` rows of general tags with at least ``min_posts`` posts, in file order."""
+    by_pair: dict[tuple[str, str], list[dict]] = {}
+    for record in aliases:
+        by_pair.setdefault((record["antecedent_name"], record["consequent_name"]), []).append(record)
     rows = []
     for cells in csv.reader(io.StringIO(text)):
         if len(cells) >= 3 and cells[1] == GENERAL and int(cells[2]) >= min_posts:
-            rows.append([cells[0], cells[1], cells[2], cells[3] if len(cells) > 3 else ""])
+            listed = cells[3].split(",") if len(cells) > 3 and cells[3] else []
+            kept = [a for a in listed if alias_ok(a, cells[0], by_pair.get((a, cells[0]), []))]
+            rows.append([cells[0], cells[1], cells[2], ",".join(kept)])
     return rows
 
 
@@ -66,8 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("archive", type=Path, help="dbr-e621-lists-archive work tree or bare git directory")
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--aliases", type=Path, help="the decompressed tag_aliases.json (else read with py7zr)")
     args = parser.parse_args(argv)
-    rows = general_rows(read_snapshot(args.archive))
+    rows = general_rows(read_snapshot(args.archive), read_alias_table(args.archive, args.aliases))
     data = render(rows)
     args.output.write_bytes(data)
     print(f"{args.output}: {len(rows)} general tags, {len(data)} bytes", file=sys.stderr)
