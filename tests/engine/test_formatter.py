@@ -97,6 +97,17 @@ def test_quality_suffix_only_adds_what_is_missing_and_moves_the_users_own(fmt):
     assert [c.text for c in result.changes if c.kind == "added"] == ["high score", "great score"]
 
 
+def test_users_extra_quality_tags_go_before_the_presets_suffix(fmt):
+    result = fmt("1girl, masterpiece, best quality")
+    assert result.prompt == "1girl, best quality, masterpiece, high score, great score, absurdres"
+    assert fmt(result.prompt).prompt == result.prompt
+
+
+def test_quality_tags_keep_the_users_order_before_the_suffix(fmt):
+    out = fmt("absurdres, best quality, 1girl, (low score:0.5), masterpiece").prompt
+    assert out == "1girl, best quality, (low score:0.5), masterpiece, high score, great score, absurdres"
+
+
 def test_duplicates_are_kept_once_and_differing_weights_warned(fmt):
     result = fmt("1girl, smile, Smile, smile, (smile:1.2)")
     assert result.prompt.startswith("1girl, smile, (smile:1.2), masterpiece")  # "Smile" is the tag, respelled
@@ -241,7 +252,7 @@ def test_lint_on_a_clean_prompt_is_quiet(fmt):
 def test_score_tags_are_3_1_mismatch_under_the_3_1_preset(fmt):
     result = fmt("1girl, high score", preset=V31)
     assert "model-mismatch" in {w.code for w in result.warnings}
-    assert result.prompt.endswith("masterpiece, best quality, very aesthetic, absurdres, high score")
+    assert result.prompt.endswith("high score, masterpiece, best quality, very aesthetic, absurdres")
 
 
 def test_an_internal_error_returns_the_prompt_as_written():
