@@ -88,6 +88,32 @@ def as_infotext(result: FormatResult) -> str:
     return f"{result.prompt}\nNegative prompt: {result.negative_prompt}\n{settings}"
 
 
+def _cmd_lookup(args: argparse.Namespace) -> int:
+    """One line per tag: canonical spelling, category and source; exit 1 when any is unknown."""
+    from .knowledge import load_knowledge
+
+    db = load_knowledge()
+    for message in db.messages:
+        print(f"animagine: {message}", file=sys.stderr)
+    found: list[dict[str, object]] = []
+    for text in args.tags:
+        info = db.lookup(text)
+        if info is None:
+            found.append({"input": text, "name": None, "suggestions": db.suggest(text, 3)})
+        else:
+            found.append({"input": text, "name": info.name, "category": info.category.value, "source": info.source})
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False, indent=2))
+    else:
+        for row in found:
+            if row["name"] is None:
+                hint = ", ".join(row["suggestions"])  # type: ignore[arg-type]
+                print(f"{row['input']}\tunknown" + (f"\tdid you mean: {hint}" if hint else ""))
+            else:
+                print(f"{row['input']}\t{row['name']}\t{row['category']}\t{row['source']}")
+    return 0 if all(row["name"] is not None for row in found) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m animagine_prompt", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -118,6 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--no-quality", action="store_true", help="do not append the quality suffix")
     fmt.add_argument("--no-negative", action="store_true", help="do not merge the preset's negative prompt")
     fmt.set_defaults(func=_cmd_format)
+
+    look = sub.add_parser("lookup", help="what the tag database knows about tags as typed")
+    look.add_argument("tags", nargs="+", help="tags, any spelling (long_hair, Long Hair, longhair)")
+    look.add_argument("--json", action="store_true", help="print a JSON list instead of tab-separated lines")
+    look.set_defaults(func=_cmd_lookup)
 
     return parser
 

@@ -279,7 +279,8 @@ def _format_negative(negative: str, preset: Preset, options: FormatOptions, norm
         keys = _dedupe_keys(seg) if all(it.balanced for it in raw.items) else [a.key for a in seg]
         if s == len(segs) - 1 and extra:
             at = _append_at(raw.items) + 1
-            keys = keys[:at] + [a.key for a in extra] + keys[at:]
+            # The preset's tags exactly as the model card writes them ("error", not its alias target).
+            keys = keys[:at] + [a.source for a in extra] + keys[at:]
         texts.append(", ".join(keys))
     return _join_segments(texts, part.boundaries)
 

@@ -16,10 +16,10 @@ _STOPWORDS = frozenset(
 )
 
 
-# The bundled lists hold characters, series, artists and meta tags but no general tags,
-# so "unknown" alone says little: only a close near-miss is worth a warning.
-_MIN_SUGGEST_LEN = 7
-_MIN_SIMILARITY = 90.0
+# With Danbooru's general tags bundled, an unknown word of five letters or more is most
+# likely a typo ("smlie"); a swap of two letters scores 80 on rapidfuzz's ratio.
+_MIN_SUGGEST_LEN = 5
+_MIN_SIMILARITY = 80.0
 
 
 def _close_matches(written: str, candidates: Sequence[str], db: TagLookup) -> list[str]:
@@ -36,6 +36,17 @@ def _close_matches(written: str, candidates: Sequence[str], db: TagLookup) -> li
         if info is not None and info.category is not Category.ARTIST:
             out.append(c)
     return out[:3]
+
+
+def _count_conflict(names: set[str]) -> bool:
+    """Two counts of one group disagree. ``multiple girls`` is what Danbooru implies from
+    ``2girls`` (and any larger count), so it only disagrees with ``1girl``."""
+    counts = {n for n in names if not n.startswith("multiple ")}
+    return len(counts) > 1 or (len(counts) < len(names) and any(n.startswith("1") for n in counts))
+
+
+def _is_ascii(text: str) -> bool:
+    return all(ord(ch) < 128 for ch in text)
 
 
 def _people_group(name: str) -> str | None:
@@ -62,6 +73,8 @@ def lint_prompt(
     weights: dict[str, set[str]] = {}
     bad_quality = set(preset.negative)
     suggested = 0
+    if not any(a.leaves or a.has_network for a in analyses):
+        out.append(Diagnostic("empty-prompt", "the prompt is empty: only the preset's quality tags will be sent"))
     for a in analyses:
         if not a.original.balanced:
             out.append(Diagnostic("unbalanced", f"unbalanced brackets in {a.key!r}: its segment is left in place",
@@ -75,6 +88,11 @@ def lint_prompt(
                     out.append(Diagnostic(
                         "natural-language",
                         f"{leaf.written!r} reads like a sentence; Animagine XL was trained on Danbooru tags",
+                        leaf.written))
+                elif not _is_ascii(leaf.written):
+                    out.append(Diagnostic(
+                        "non-ascii", f"{leaf.written!r} is not a Danbooru tag: Animagine XL was trained on Danbooru's "
+                        "English, romanised tags (e.g. 'hatsune miku'), so this text is mostly noise to it",
                         leaf.written))
                 elif suggest and suggested < max_suggestions and len(leaf.written) >= _MIN_SUGGEST_LEN:
                     suggested += 1
@@ -93,7 +111,10 @@ def lint_prompt(
             if info.category in (Category.QUALITY, Category.SCORE) and info.name in bad_quality:
                 out.append(Diagnostic("negative-quality", f"{info.name!r} is a negative-quality tag in the "
                                       "positive prompt; it belongs in the negative prompt", info.name))
-            if info.model is not None and info.model != preset.model_tags:
+            if info.model == "pony":
+                out.append(Diagnostic("model-mismatch", f"{info.name!r} is Pony Diffusion vocabulary; Animagine XL "
+                                      "was not trained on it (kept as written)", info.name))
+            elif info.model is not None and info.model != preset.model_tags:
                 out.append(Diagnostic("model-mismatch", f"{info.name!r} is an Animagine XL {info.model} tag; the "
                                       f"{preset.label} preset does not know it", info.name))
         tag = a.tag
@@ -104,7 +125,7 @@ def lint_prompt(
             out.append(Diagnostic("people-conflict", "'no humans' conflicts with "
                                   + ", ".join(sorted(n for g, ns in people.items() if g != "none" for n in ns)),
                                   "no humans"))
-        elif group != "none" and len(names) > 1:
+        elif group != "none" and _count_conflict(names):
             out.append(Diagnostic("people-conflict", f"conflicting people counts: {', '.join(sorted(names))}",
                                   sorted(names)[0]))
     if len(ratings) > 1:

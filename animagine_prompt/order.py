@@ -20,8 +20,9 @@ _FLEX = (Category.ARTIST, Category.YEAR, Category.META)
 def order_items(items: Sequence[Analysis], placement: Placement, tail_first: Sequence[str] = ()) -> list[int]:
     """Indices of ``items`` in template order.
 
-    ``tail_first``: tag names (the preset's quality suffix) that lead the quality
-    block in the preset's order; the user's other quality tags follow in their order.
+    ``tail_first``: tag names (the preset's quality suffix) that close the prompt in
+    the preset's order, as the model card writes them; the user's other quality tags
+    (``best quality`` under 4.0) come just before them, in the user's order.
     """
     people: list[int] = []
     clusters: list[list[int]] = []
@@ -78,4 +79,4 @@ def _suffix_order(items: Sequence[Analysis], tail: list[int], names: Sequence[st
             first.append((rank[tag.info.name], i))
         else:
             rest.append(i)
-    return [i for _, i in sorted(first)] + rest
+    return rest + [i for _, i in sorted(first)]

@@ -24,7 +24,7 @@ import marisa_trie
 from . import kgen, tagcomplete_csv
 from .index import CANON_FLAG, CATEGORIES, FILES, FORMAT_VERSION, SOURCES, BulkSources, mtime
 from .keys import canonical_name, normalize_key
-from .sources import SOURCE_KGEN, SOURCE_TAGCOMPLETE, SourceInfo
+from .sources import SOURCE_BUNDLED, SOURCE_KGEN, SOURCE_TAGCOMPLETE, SourceInfo
 
 log = logging.getLogger(__name__)
 
@@ -147,45 +147,54 @@ def _compile(sources: BulkSources) -> _Compiled:
             )
         )
 
-    tc_src = SOURCES.index(SOURCE_TAGCOMPLETE) << 4
-    for path in sources.tagcomplete_files:
-        parsed = tagcomplete_csv.read_tag_file(path)
-        messages += list(parsed.messages)
-        if parsed.rejected:
-            messages.append(parsed.rejected)
-            infos.append(
-                SourceInfo(f"Tag Autocomplete: {path.name}", SOURCE_TAGCOMPLETE, str(path), 0, False, parsed.rejected)
-            )
-            continue
-        alias_count = 0
-        for row in parsed.rows:
-            key = normalize_key(row.name)
-            if not key:
-                continue
-            canonical = canonical_name(row.name)
-            flag = CANON_FLAG if canonical != key else 0
-            rank = min(0xFFFFFFFF, _KGEN_RANK_BASE + row.count)
-            direct[key] = (tc_src | cat_index[row.category] | flag, canonical if flag else None, rank)
-            for alias in row.aliases:
-                alias_key = normalize_key(alias)
-                if alias_key and alias_key != key:
-                    aliases.setdefault(alias_key, key)
-                    alias_count += 1
-        problem = f"{len(parsed.messages)} problem(s); first: {parsed.messages[0]}" if parsed.messages else None
-        infos.append(
-            SourceInfo(
-                f"Tag Autocomplete: {path.name}",
-                SOURCE_TAGCOMPLETE,
-                str(path),
-                len(parsed.rows) + alias_count,
-                True,
-                problem,
-            )
-        )
+    # The bundled snapshot after kgen (it has post counts and Danbooru's current categories),
+    # a user's Tag Autocomplete files last (they chose them, and they may be newer).
+    for paths, kind, label in (
+        (sources.bundled_files, SOURCE_BUNDLED, "bundled Danbooru general tags"),
+        (sources.tagcomplete_files, SOURCE_TAGCOMPLETE, "Tag Autocomplete"),
+    ):
+        for path in paths:
+            _add_csv(path, kind, f"{label}: {path.name}", direct, aliases, infos, messages)
 
     # An alias never hides a real tag, and must lead to one.
     aliases = {a: t for a, t in aliases.items() if a not in direct and t in direct}
     return _Compiled(direct, aliases, infos, messages)
+
+
+def _add_csv(
+    path: Path,
+    kind: str,
+    label: str,
+    direct: dict[str, tuple[int, str | None, int]],
+    aliases: dict[str, str],
+    infos: list[SourceInfo],
+    messages: list[str],
+) -> None:
+    """One file in Tag Autocomplete's layout: its tags, post-count ranks and aliases."""
+    src = SOURCES.index(kind) << 4
+    cat_index = {c: i for i, c in enumerate(CATEGORIES)}
+    parsed = tagcomplete_csv.read_tag_file(path)
+    messages += list(parsed.messages)
+    if parsed.rejected:
+        messages.append(parsed.rejected)
+        infos.append(SourceInfo(label, kind, str(path), 0, False, parsed.rejected))
+        return
+    alias_count = 0
+    for row in parsed.rows:
+        key = normalize_key(row.name)
+        if not key:
+            continue
+        canonical = canonical_name(row.name)
+        flag = CANON_FLAG if canonical != key else 0
+        rank = min(0xFFFFFFFF, _KGEN_RANK_BASE + row.count)
+        direct[key] = (src | cat_index[row.category] | flag, canonical if flag else None, rank)
+        for alias in row.aliases:
+            alias_key = normalize_key(alias)
+            if alias_key and alias_key != key:
+                aliases.setdefault(alias_key, key)
+                alias_count += 1
+    problem = f"{len(parsed.messages)} problem(s); first: {parsed.messages[0]}" if parsed.messages else None
+    infos.append(SourceInfo(label, kind, str(path), len(parsed.rows) + alias_count, True, problem))
 
 
 def _write(compiled: _Compiled, folder: Path) -> dict[str, int]:

@@ -18,6 +18,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_TAGS_DIR = REPO_ROOT / "tags"
 INDEX_DIR_ENV = "ANIMAGINE_INDEX_DIR"
 USER_CACHE_DIR = Path("~/.cache/sd-webui-animagine")
+#: Danbooru's general tags as of 2024-12-22, the snapshot nearest before Animagine XL 4.0's
+#: data cut (2025-01-07); rebuilt by ``tags/build_danbooru_general.py``, provenance in tags/README.md.
+BUNDLED_GENERAL = Path(__file__).resolve().parents[1] / "data" / "danbooru-general-2024-12-22.csv.gz"
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class TagDBConfig:
     ``~/.cache/sd-webui-animagine``. ``kgen_dir``: the tipo-kgen ``tag-list``
     folder; None finds the installed package. ``extra_sources``: more
     :class:`TagSource` objects, consulted in order after curated tags.
+    ``bundled_files``: our shipped Danbooru snapshot(s); None uses
+    :data:`BUNDLED_GENERAL`, ``()`` disables them (tests of other layers).
     """
 
     tags_dir: Path | None = None
@@ -40,6 +45,7 @@ class TagDBConfig:
     index_dir: Path | None = None
     kgen_dir: Path | None = None
     extra_sources: tuple[TagSource, ...] = ()
+    bundled_files: tuple[Path, ...] | None = None
 
 
 class ResolvedPaths(NamedTuple):

@@ -15,7 +15,8 @@ from .csvfiles import CsvProblem, iter_rows, parse_category
 from .keys import canonical_name, normalize_key
 from .sources import SOURCE_CURATED, SourceInfo
 
-MODELS = ("4.0", "3.1")
+#: Animagine versions, and "pony" for Pony Diffusion vocabulary neither version knows.
+MODELS = ("4.0", "3.1", "pony")
 
 
 class Curated(NamedTuple):

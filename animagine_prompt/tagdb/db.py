@@ -2,22 +2,25 @@
 
 Layers, highest precedence first: the user's overrides, our curated tags,
 extra sources from the config (the Danbooru cache), then the mapped bulk index
-(Tag Autocomplete's CSVs over the tipo-kgen lists). The two small layers are
-plain dicts checked first; the bulk index is memory-mapped (see ``index.py``).
+(Tag Autocomplete's CSVs over our bundled Danbooru general tags over the tipo-kgen
+lists). The two small layers are plain dicts checked first; the bulk index is
+memory-mapped (see ``index.py``).
 """
 
 from __future__ import annotations
 
 import heapq
 import logging
+import math
 from collections.abc import Iterable
 from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
 from ..categories import Category
 from ..tagdb_protocol import TagInfo
 from . import kgen, tagcomplete
-from .config import TagDBConfig, resolve
+from .config import BUNDLED_GENERAL, TagDBConfig, resolve
 from .curated import load_curated
 from .index import CATEGORIES, BulkSources, TagIndex, open_or_build
 from .keys import normalize_key, qualifiers
@@ -35,6 +38,11 @@ _COMPLETE_SCAN = 8_000
 _SUGGEST_SCAN = 20_000
 _SUGGEST_MIN_CANDIDATES = 200
 _SUGGEST_CUTOFF = 70.0
+#: Points of similarity one factor of ten in post count is worth when ranking near-misses:
+#: "smlie" is nearer "smplive" (an artist, 83) than "smile" (80), but smile has 2.9M posts.
+_POPULARITY_POINTS = 2.0
+#: Ranks above this carry a post count (see build.py); kgen's count-less tags rank below.
+_COUNTED_RANK = 1_000_000
 
 
 class TagDB:
@@ -195,6 +203,7 @@ class TagDB:
         Compares against tags sharing the longest prefix (up to 5 characters)
         that still leaves a few hundred candidates, so a typo after the first
         letters is found in a few milliseconds; a typo in the first letter is not.
+        Similarity is weighed with post counts, so the common tag wins a near tie.
         """
         key = normalize_key(text)
         if not key or limit <= 0:
@@ -217,7 +226,9 @@ class TagDB:
             info = self._resolve(choice)
             if info is None:
                 continue
-            order = (score, self._rank(choice))
+            rank = self._rank(choice)
+            posts = rank - _COUNTED_RANK if _COUNTED_RANK < rank < _TOP_RANK else 0
+            order = (score + _POPULARITY_POINTS * math.log10(1 + posts), rank)
             if info.name not in ranked or ranked[info.name] < order:
                 ranked[info.name] = order
         return sorted(ranked, key=lambda name: ranked[name], reverse=True)[:limit]
@@ -289,7 +300,9 @@ def load_tagdb(config: TagDBConfig | None = None) -> TagDB:
     messages += kgen_messages
     tc_files, tc_messages = _tagcomplete_files(config.tagcomplete_dirs)
     messages += tc_messages
-    bulk = BulkSources(tuple(kgen_files), tuple(tc_files))
+    bundled = _bundled_files(config.bundled_files)
+    messages += [f"{p}: bundled Danbooru general tags missing; general tags are unknown" for p in bundled.missing]
+    bulk = BulkSources(tuple(kgen_files), tuple(tc_files), bundled.present)
 
     index: TagIndex | None = None
     bulk_infos: tuple[SourceInfo, ...] = ()
@@ -343,6 +356,16 @@ def _kgen_files(folder: Path | None) -> tuple[list[tuple[Path, Category]], list[
         else:
             messages.append(f"{path}: tipo-kgen tag list missing; its {category.value} tags are unavailable")
     return files, messages
+
+
+class _Bundled(NamedTuple):
+    present: tuple[Path, ...]
+    missing: tuple[Path, ...]
+
+
+def _bundled_files(files: tuple[Path, ...] | None) -> _Bundled:
+    wanted = (BUNDLED_GENERAL,) if files is None else tuple(Path(f) for f in files)
+    return _Bundled(tuple(p for p in wanted if p.is_file()), tuple(p for p in wanted if not p.is_file()))
 
 
 def _tagcomplete_files(dirs: tuple[Path, ...] | None) -> tuple[list[Path], list[str]]:

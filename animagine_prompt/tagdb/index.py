@@ -1,8 +1,8 @@
 """The compact, memory-mapped index of the bulk tag lists.
 
 Reading ~1M Danbooru tags into Python sets costs a quarter second and over
-100 MB per WebUI process. Instead the bulk sources (tipo-kgen lists, Tag
-Autocomplete CSVs) are compiled once (``build.py``) into marisa tries plus
+100 MB per WebUI process. Instead the bulk sources (tipo-kgen lists, our bundled
+Danbooru general tags, Tag Autocomplete CSVs) are compiled once (``build.py``) into marisa tries plus
 flat arrays, and every later start maps those files into memory: near-zero
 load time, and pages are shared between processes and read only when touched.
 
@@ -10,7 +10,7 @@ Layout of one index folder (named after a signature of its sources, so a
 changed source simply selects a new folder):
 
 - ``keys.marisa``: trie of normalised keys; its key ids index the arrays below.
-- ``records.bin``: one byte per key: category (low 4 bits), source (3 bits),
+- ``records.bin``: one byte per key: category (low 4 bits), source (3 bits, index into ``SOURCES``),
   and bit 7 set when the canonical spelling differs from the key.
 - ``rank.bin``: uint32 per key, higher is more popular (completion order).
 - ``canon.marisa``: key -> canonical spelling, only where they differ.
@@ -34,11 +34,11 @@ from typing import NamedTuple
 import marisa_trie
 
 from ..categories import Category
-from .sources import SOURCE_KGEN, SOURCE_TAGCOMPLETE, SourceInfo
+from .sources import SOURCE_BUNDLED, SOURCE_KGEN, SOURCE_TAGCOMPLETE, SourceInfo
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CATEGORIES = tuple(Category)
-SOURCES = (SOURCE_KGEN, SOURCE_TAGCOMPLETE)
+SOURCES = (SOURCE_KGEN, SOURCE_TAGCOMPLETE, SOURCE_BUNDLED)
 CANON_FLAG = 0x80
 FILES = ("keys.marisa", "records.bin", "rank.bin", "canon.marisa", "aliases.marisa", "alias_targets.bin")
 #: record byte -> (category, source), decoded once instead of on every lookup.
@@ -60,11 +60,13 @@ class BulkSources(NamedTuple):
 
     kgen_files: tuple[tuple[Path, Category], ...]
     tagcomplete_files: tuple[Path, ...]
+    #: Our shipped snapshot(s) in Tag Autocomplete's layout (gzip allowed); read after kgen, before Tag Autocomplete.
+    bundled_files: tuple[Path, ...] = ()
 
     def signature(self) -> str:
         """Changes whenever a source file is added, removed, resized or touched."""
         parts = [f"v{FORMAT_VERSION}"]
-        for path in [p for p, _ in self.kgen_files] + list(self.tagcomplete_files):
+        for path in [p for p, _ in self.kgen_files] + list(self.bundled_files) + list(self.tagcomplete_files):
             try:
                 st = path.stat()
                 parts.append(f"{path}|{st.st_size}|{st.st_mtime_ns}")
@@ -75,7 +77,7 @@ class BulkSources(NamedTuple):
 
     @property
     def empty(self) -> bool:
-        return not self.kgen_files and not self.tagcomplete_files
+        return not self.kgen_files and not self.tagcomplete_files and not self.bundled_files
 
 
 class TagIndex:

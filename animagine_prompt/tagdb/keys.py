@@ -48,6 +48,11 @@ KNOWN_EMOTICONS = frozenset(
 )
 
 _TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
+# Other models' vocabulary (Pony Diffusion's score, source and rating tags): written with
+# underscores in their training captions, so the underscore is part of the word there.
+_FOREIGN_VOCAB = re.compile(
+    r"(score_[1-9](_up)?|source_(anime|furry|pony|cartoon)|rating_(safe|questionable|explicit))"
+)
 _QUALIFIER = re.compile(r"\(([^()]*)\)\s*$")
 
 
@@ -81,12 +86,18 @@ def is_emoticon(tag: str) -> bool:
     return "_" in tag and len(tag) <= 9 and _TWO_LETTERS.search(tag) is None
 
 
+def is_foreign_vocab(tag: str) -> bool:
+    """True for another model's underscore tags (``score_9``, ``source_anime``, ``rating_safe``)."""
+    return _FOREIGN_VOCAB.fullmatch(tag.strip().lower()) is not None
+
+
 def canonical_name(tag: str) -> str:
-    """Danbooru's spelling for display: lowercase, spaces, bare parentheses, faces intact."""
+    """Danbooru's spelling for display: lowercase, spaces, bare parentheses, faces and other
+    models' underscore vocabulary intact."""
     text = tag.strip()
     if "\\" in text:
         text = text.replace("\\(", "(").replace("\\)", ")")
-    if not is_emoticon(text):
+    if not is_emoticon(text) and not is_foreign_vocab(text):
         text = text.replace("_", " ")
     return " ".join(text.lower().split())
 

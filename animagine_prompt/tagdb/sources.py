@@ -16,6 +16,8 @@ from ..categories import Category
 SOURCE_USER = "user"
 SOURCE_CURATED = "curated"
 SOURCE_TAGCOMPLETE = "tagcomplete"
+#: The Danbooru general-tag snapshot shipped in ``animagine_prompt/data`` (see tags/README.md).
+SOURCE_BUNDLED = "danbooru"
 SOURCE_KGEN = "kgen"
 
 

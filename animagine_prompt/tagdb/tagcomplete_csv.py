@@ -7,7 +7,9 @@ booru's list) is rejected whole rather than half-misread.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,10 +43,13 @@ class TagcompleteFile:
 
 
 def read_tag_file(path: Path) -> TagcompleteFile:
-    """Parse one CSV; a file using type ids Danbooru does not have is rejected whole."""
+    """Parse one CSV (``.csv.gz`` too); a file using type ids Danbooru does not have is rejected whole."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+        text = data.decode("utf-8-sig")
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
         return TagcompleteFile(path, (), (), f"cannot read {path} ({exc})")
     rows: list[TagcompleteRow] = []
     messages: list[str] = []

@@ -97,10 +97,21 @@ def test_quality_suffix_only_adds_what_is_missing_and_moves_the_users_own(fmt):
     assert [c.text for c in result.changes if c.kind == "added"] == ["high score", "great score"]
 
 
+def test_users_extra_quality_tags_go_before_the_presets_suffix(fmt):
+    result = fmt("1girl, masterpiece, best quality")
+    assert result.prompt == "1girl, best quality, masterpiece, high score, great score, absurdres"
+    assert fmt(result.prompt).prompt == result.prompt
+
+
+def test_quality_tags_keep_the_users_order_before_the_suffix(fmt):
+    out = fmt("absurdres, best quality, 1girl, (low score:0.5), masterpiece").prompt
+    assert out == "1girl, best quality, (low score:0.5), masterpiece, high score, great score, absurdres"
+
+
 def test_duplicates_are_kept_once_and_differing_weights_warned(fmt):
     result = fmt("1girl, smile, Smile, smile, (smile:1.2)")
-    assert result.prompt.startswith("1girl, smile, Smile, (smile:1.2), masterpiece")
-    assert any(c.kind == "removed" for c in result.changes)
+    assert result.prompt.startswith("1girl, smile, (smile:1.2), masterpiece")  # "Smile" is the tag, respelled
+    assert [c.text for c in result.changes if c.kind == "removed"] == ["smile", "smile"]
 
 
 def test_exact_duplicate_of_known_tag_is_removed(fmt):
@@ -140,7 +151,8 @@ def test_seed_user_prompt_is_ordered_with_weights_and_lora_intact(fmt):
     out = fmt(SEED_PROMPT).prompt
     assert out.startswith("(1girl:1.4), higuchi madoka, idolmaster, (nsfw:1.3), ")
     assert out.endswith("<lora:covered navel XL-v1:0.8>, masterpiece, high score, great score, absurdres")
-    for piece in ["(light-blue theme:1.1) | white theme", "(cheongsam:1.2)", "side-tie panties | himopan"]:
+    # Danbooru aliases "cheongsam" to "china dress": the model learned the tag under that name.
+    for piece in ["(light-blue theme:1.1) | white theme", "(china dress:1.2)", "side-tie panties | himopan"]:
         assert piece in out
 
 
@@ -240,7 +252,7 @@ def test_lint_on_a_clean_prompt_is_quiet(fmt):
 def test_score_tags_are_3_1_mismatch_under_the_3_1_preset(fmt):
     result = fmt("1girl, high score", preset=V31)
     assert "model-mismatch" in {w.code for w in result.warnings}
-    assert result.prompt.endswith("masterpiece, best quality, very aesthetic, absurdres, high score")
+    assert result.prompt.endswith("high score, masterpiece, best quality, very aesthetic, absurdres")
 
 
 def test_an_internal_error_returns_the_prompt_as_written():

@@ -47,5 +47,6 @@ def tc_db(tc_paths: dict[str, Path]) -> TagDB:
             tagcomplete_dirs=(tc_paths["tagcomplete"],),
             index_dir=tc_paths["index_dir"],
             kgen_dir=tc_paths["kgen_dir"],
+            bundled_files=(),
         )
     )

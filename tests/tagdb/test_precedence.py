@@ -1,7 +1,8 @@
-"""When sources disagree: user > curated > extra sources > Tag Autocomplete > tipo-kgen."""
+"""When sources disagree: user > curated > extra sources > Tag Autocomplete > bundled Danbooru snapshot > tipo-kgen."""
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 from tagdb_helpers import copy_curated, write_fake_kgen
@@ -30,13 +31,15 @@ def _layers(tmp_path: Path) -> dict[str, object]:
     tc = tmp_path / "tc" / "tags"
     tc.mkdir(parents=True)
     (tc / "danbooru.csv").write_text('layered,1,10,"lay,layrd"\n', encoding="utf-8")
+    bundled = tmp_path / "bundled.csv.gz"
+    bundled.write_bytes(gzip.compress(b'layered,0,50,"layerd"\n'))
     tags = tmp_path / "tags"
     (tags / "curated").mkdir(parents=True)
     (tags / "curated" / "test.csv").write_text("tag,category\nlayered,meta\n", encoding="utf-8")
-    return {"kgen": kgen, "tc": tc.parent, "tags": tags, "index": tmp_path / "index"}
+    return {"kgen": kgen, "tc": tc.parent, "tags": tags, "index": tmp_path / "index", "bundled": bundled}
 
 
-def _db(paths: dict, *, tagcomplete: bool, extra: bool, curated: bool, user: bool):
+def _db(paths: dict, *, tagcomplete: bool, extra: bool, curated: bool, user: bool, bundled: bool = True):
     tags: Path = paths["tags"]
     if not curated:
         tags = tags.parent / "tags-empty"
@@ -54,6 +57,7 @@ def _db(paths: dict, *, tagcomplete: bool, extra: bool, curated: bool, user: boo
             index_dir=paths["index"],
             kgen_dir=paths["kgen"],
             extra_sources=extras,
+            bundled_files=(paths["bundled"],) if bundled else (),
         )
     )
 
@@ -61,7 +65,8 @@ def _db(paths: dict, *, tagcomplete: bool, extra: bool, curated: bool, user: boo
 def test_each_layer_beats_the_ones_below(tmp_path: Path) -> None:
     paths = _layers(tmp_path)
     steps = [
-        (dict(tagcomplete=False, extra=False, curated=False, user=False), Category.CHARACTER, "kgen"),
+        (dict(tagcomplete=False, extra=False, curated=False, user=False, bundled=False), Category.CHARACTER, "kgen"),
+        (dict(tagcomplete=False, extra=False, curated=False, user=False), Category.GENERAL, "danbooru"),
         (dict(tagcomplete=True, extra=False, curated=False, user=False), Category.ARTIST, "tagcomplete"),
         (dict(tagcomplete=True, extra=True, curated=False, user=False), Category.GENERAL, "danbooru-cache"),
         (dict(tagcomplete=True, extra=True, curated=True, user=False), Category.META, "curated"),
