@@ -278,14 +278,18 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
         builder_tab.select(on_build, build_in, build_out)
 
         def picks(category: Category) -> Any:
-            def suggest(text: str) -> Any:
-                names = cb.complete(session, text, category)
+            def suggest(text: str, live: cb.LatestOnly) -> Any:
+                names = cb.run_latest(live, lambda: cb.complete(session, text, category))
+                if names is None:  # a newer keystroke's suggestions are on their way
+                    return gr.update()
                 return gr.update(choices=names, value=None, visible=bool(names))
 
             return suggest
 
-        character.input(picks(Category.CHARACTER), [character], [character_picks])
-        artist.input(picks(Category.ARTIST), [artist], [artist_picks])
+        live_character_picks = gr.State(cb.LatestOnly())
+        live_artist_picks = gr.State(cb.LatestOnly())
+        character.input(picks(Category.CHARACTER), [character, live_character_picks], [character_picks])
+        artist.input(picks(Category.ARTIST), [artist, live_artist_picks], [artist_picks])
 
         def pick_character(evt: gr.SelectData) -> list[Any]:
             return [str(evt.value), gr.update(choices=[], value=None, visible=False)]
