@@ -24,6 +24,7 @@ from .config import BUNDLED_GENERAL, TagDBConfig, resolve
 from .curated import load_curated
 from .index import CATEGORIES, BulkSources, TagIndex, open_or_build
 from .keys import normalize_key, qualifiers
+from .series import load_character_series
 from .sources import SOURCE_CURATED, SOURCE_USER, SourceInfo, TagSource
 from .user import parse_user_overrides
 
@@ -52,7 +53,7 @@ class TagDB:
     can be shared by the formatter, the UI and background threads.
     """
 
-    __slots__ = ("_top", "_extras", "_index", "_sources", "_messages", "_memo")
+    __slots__ = ("_top", "_extras", "_index", "_sources", "_messages", "_memo", "_series")
 
     def __init__(
         self,
@@ -63,6 +64,7 @@ class TagDB:
         index: TagIndex | None = None,
         sources: tuple[SourceInfo, ...] = (),
         messages: tuple[str, ...] = (),
+        series: dict[str, str] | None = None,
     ) -> None:
         top = {key: user.get(normalize_key(info.name), info) for key, info in curated.items()}
         top.update(user)
@@ -72,6 +74,7 @@ class TagDB:
         self._sources = sources
         self._messages = messages
         self._memo: dict[str, tuple[str, TagInfo | None]] = {}
+        self._series = series or {}
 
     # ------------------------------------------------------------------ panel
 
@@ -243,7 +246,8 @@ class TagDB:
 
         ``makima (chainsaw man)`` -> ``chainsaw man``; ``saber (fate)`` ->
         ``fate (series)`` (Danbooru's umbrella spelling); a costume qualifier
-        such as ``(1st costume)`` names no series -> None.
+        such as ``(1st costume)`` names no series -> None; ``hatsune miku`` ->
+        ``vocaloid`` from our curated table (``tags/curated/series/characters.csv``).
         """
         key = normalize_key(name)
         for qualifier in qualifiers(key):
@@ -251,6 +255,12 @@ class TagDB:
                 info = self.lookup(candidate)
                 if info is not None and info.category is Category.COPYRIGHT:
                     return info.name
+        # Our curated table, for the most-drawn characters without a qualifier.
+        known = self._series.get(key)
+        if known is not None:
+            info = self.lookup(known)
+            if info is not None and info.category is Category.COPYRIGHT:
+                return info.name
         # Sources that know a character's series outright (the Danbooru cache's related tags).
         for source in self._extras:
             series_of = getattr(source, "series", None)
@@ -280,6 +290,8 @@ def load_tagdb(config: TagDBConfig | None = None) -> TagDB:
 
     curated = load_curated(paths.curated_dir)
     messages += curated.messages
+    series = load_character_series(paths.curated_dir / "series" / "characters.csv")
+    messages += series.messages
     user_rows = parse_user_overrides(paths.user_file)
     messages += user_rows.messages
     user = {
@@ -333,6 +345,7 @@ def load_tagdb(config: TagDBConfig | None = None) -> TagDB:
         index=index,
         sources=(user_info, curated.info, *extra_infos, *bulk_infos),
         messages=tuple(messages),
+        series=series.by_key,
     )
 
 

@@ -29,7 +29,7 @@ def test_default_output_has_prompt_negative_and_settings():
     done = run(PROMPT)
     assert done.returncode == 0
     prompt, negative, settings = done.stdout.splitlines()
-    assert prompt.startswith("1girl, hatsune miku, smile") and prompt.endswith("absurdres")
+    assert prompt.startswith("1girl, hatsune miku, vocaloid, smile") and prompt.endswith("absurdres")
     assert negative.startswith("Negative prompt: lowres, ")
     assert settings == "Steps: 28, Sampler: Euler a, Schedule type: Automatic, CFG scale: 5, Size: 832x1216"
 

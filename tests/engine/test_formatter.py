@@ -87,7 +87,7 @@ def test_nothing_crosses_a_break_or_an_and(fmt):
     first, rest = out.split(" BREAK ")
     assert first == "1girl, smile"
     second, third = rest.split(" AND ")
-    assert second.startswith("hatsune miku, night, masterpiece")
+    assert second.startswith("hatsune miku, vocaloid, night, masterpiece")
     assert third.startswith("1boy, solo, masterpiece") and third.endswith(":0.7")
 
 
@@ -116,7 +116,7 @@ def test_duplicates_are_kept_once_and_differing_weights_warned(fmt):
 
 def test_exact_duplicate_of_known_tag_is_removed(fmt):
     result = fmt("1girl, hatsune_miku, hatsune miku, (hatsune miku:1.2)")
-    assert result.prompt.startswith(r"1girl, hatsune miku, (hatsune miku:1.2), masterpiece")
+    assert result.prompt.startswith(r"1girl, hatsune miku, vocaloid, (hatsune miku:1.2), masterpiece")
     assert any(w.code == "weight-conflict" for w in result.warnings)
 
 

@@ -18,7 +18,7 @@ from animagine_prompt.tagdb import TagDB
         ("saber (fate)", "fate (series)"),
         ("hoshimachi suisei (1st costume)", None),
         ("hoshimachi suisei (old design) (dress-up ver.)", None),
-        ("hatsune miku", None),
+        ("hatsune miku", "vocaloid"),  # no qualifier: our curated table
         ("", None),
     ],
 )
