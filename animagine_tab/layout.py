@@ -18,6 +18,11 @@ from animagine_prompt.options import RATINGS
 from . import callbacks as cb
 from .context import TabContext
 
+#: gradio 4 sends no ``.input`` event while one is pending (its default ``trigger_mode`` is
+#: "once"), so fast typing lost the last keystroke's suggestions; "always_last" sends it once
+#: the pending one is done. gradio 3 sends every event and has no such argument.
+_LAST_KEYSTROKE: dict[str, Any] = {"trigger_mode": "always_last"} if int(gr.__version__.split(".")[0]) >= 4 else {}
+
 _EXAMPLE = "hatsune_miku, 1girl, long hair, smile, vocaloid, twintails"
 
 
@@ -142,7 +147,9 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
                         label="Character", placeholder="start typing: hatsu…", elem_id="animagine_b_character"
                     )
                     series = gr.Textbox(label="Series", elem_id="animagine_b_series")
-                    series_typed = gr.State(False)  # the user typed the series: a new character keeps it
+                    # The series we filled in last: a series box holding anything else was typed by
+                    # the user, and a new character keeps it.
+                    series_filled = gr.State("")
                 character_picks = gr.Radio(
                     choices=[],
                     visible=False,
@@ -288,17 +295,24 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
 
         live_character_picks = gr.State(cb.LatestOnly())
         live_artist_picks = gr.State(cb.LatestOnly())
-        character.input(picks(Category.CHARACTER), [character, live_character_picks], [character_picks])
-        artist.input(picks(Category.ARTIST), [artist, live_artist_picks], [artist_picks])
+        character.input(
+            picks(Category.CHARACTER), [character, live_character_picks], [character_picks], **_LAST_KEYSTROKE
+        )
+        artist.input(picks(Category.ARTIST), [artist, live_artist_picks], [artist_picks], **_LAST_KEYSTROKE)
 
         def pick_character(evt: gr.SelectData) -> list[Any]:
             return [str(evt.value), gr.update(choices=[], value=None, visible=False)]
 
-        def on_character(name: str, current: str, typed: bool) -> str:
-            return cb.series_on_character(session, name or "", current or "", bool(typed))
+        def on_character(name: str, current: str, filled: str) -> list[str]:
+            # Decided from the box's value as this event sent it and what we wrote last, in one
+            # event: a separate "typed" flag set by another listener can arrive late (gradio 4
+            # runs listeners side by side), and then the user's series was overwritten.
+            current = current or ""
+            typed = bool(current.strip()) and current != (filled or "")
+            new = cb.series_on_character(session, name or "", current, typed)
+            return [new, new]
 
-        character.change(on_character, [character, series, series_typed], [series])
-        series.input(lambda text: bool((text or "").strip()), [series], [series_typed])
+        character.change(on_character, [character, series, series_filled], [series, series_filled])
 
         def pick_artist(evt: gr.SelectData) -> list[Any]:
             return [str(evt.value), gr.update(choices=[], value=None, visible=False)]
