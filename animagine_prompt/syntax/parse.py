@@ -109,6 +109,16 @@ def _tokens_to_elements(text: str) -> list:
         kind = m.lastgroup
         tok = m.group()
         if kind == "text":
+            if tok == "\\" and text.startswith("\n", m.end()):
+                # A lone backslash before a line break: the host's schedule grammar has no
+                # token for it (its "\\." does not match a newline), so it reads the whole
+                # sub-prompt literally. The line break is kept with its item (see
+                # _strip_item), which is marked (before its text, which must stay one
+                # piece) and so left exactly as written.
+                if stack:
+                    troubled = True
+                else:
+                    top.append(_Mark("", "bad"))
             _append_text(out, tok)
         elif kind == "comma":
             if stack:
@@ -227,6 +237,15 @@ def _resolve_marks(elements: list) -> list:
     return out
 
 
+def _strip_item(raw: str) -> tuple[str, str]:
+    """``raw`` without its trailing whitespace, and that whitespace; a lone backslash keeps
+    the character after it (``\\`` + newline and ``\\`` + space read differently to the host)."""
+    stripped = raw.rstrip()
+    if stripped != raw and (len(stripped) - len(stripped.rstrip("\\"))) % 2:
+        stripped = raw[: len(stripped) + 1]
+    return stripped, raw[len(stripped) :]
+
+
 def _split_segments(elements: list) -> tuple[tuple[Segment, ...], tuple[Boundary, ...]]:
     elements = _resolve_marks(elements)
     segments: list[Segment] = []
@@ -241,17 +260,16 @@ def _split_segments(elements: list) -> tuple[tuple[Segment, ...], tuple[Boundary
         nonlocal gap, cur, bad
         if len(cur) == 1 and type(cur[0]) is Text:  # the common case: one plain tag
             raw = cur[0].text
-            stripped = raw.strip()
+            stripped, trail = _strip_item(raw.lstrip())
             if stripped:
                 if len(stripped) == len(raw):
                     gaps.append(gap)
                     items.append(Item(tuple(cur), not bad, raw))
                     gap = ""
                 else:
-                    start = raw.index(stripped[0])
-                    gaps.append(gap + raw[:start])
+                    gaps.append(gap + raw[: len(raw) - len(stripped) - len(trail)])
                     items.append(Item((Text(stripped),), not bad, stripped))
-                    gap = raw[start + len(stripped) :]
+                    gap = trail
             else:
                 gap += raw
             cur = []
@@ -267,8 +285,7 @@ def _split_segments(elements: list) -> tuple[tuple[Segment, ...], tuple[Boundary
             if not stripped:
                 nodes.pop(0)
         if nodes and type(nodes[-1]) is Text:
-            stripped = nodes[-1].text.rstrip()
-            trail = nodes[-1].text[len(stripped) :]
+            stripped, trail = _strip_item(nodes[-1].text)
             nodes[-1] = Text(stripped)
             if not stripped:
                 nodes.pop()
@@ -356,7 +373,8 @@ def host_reads_schedules(part: Part) -> bool:
     """Whether the host's schedule parser accepts this sub-prompt.
 
     Its grammar has no place for a ``|`` outside an ``[a|b]`` alternation, nor for a bare
-    ``:`` inside an alternation's branch, nor for a lone trailing backslash; then it reads
+    ``:`` inside an alternation's branch, nor for a lone backslash at the end or before a line
+    break; then it reads
     the whole sub-prompt literally: ``[a:b:0.5]`` is plain de-emphasis. The formatter must
     then not treat brackets as schedules either.
     """
@@ -367,7 +385,10 @@ def host_reads_schedules(part: Part) -> bool:
     for boundary in part.boundaries:
         if "|" in boundary.raw and boundary.kind == "break":
             return False
-    return True
+    return not any(_LONE_BACKSLASH_NEWLINE.search(item.source) for seg in part.segments for item in seg.items)
+
+
+_LONE_BACKSLASH_NEWLINE = re.compile(r"(?<!\\)(?:\\\\)*\\\n")
 
 
 def _schedules_ok(nodes: tuple[Node, ...], in_alternation: bool) -> bool:
