@@ -59,6 +59,7 @@ class Analysis:
     key: str  # rendered normalised text: equal keys are duplicates
     source: str  # rendered original text
     has_network: bool = False  # holds an extra network: the host applies every occurrence
+    named: bool = False  # a plain name was rewritten to its character tag (reported as its own change)
 
     @property
     def tag(self) -> Leaf | None:
@@ -74,6 +75,7 @@ class Normaliser:
     replace_underscores: bool = True
     keep_spelling: frozenset[str] = frozenset()  # e.g. the host's embedding names
     schedules: bool = True  # the host's schedule parser reads this sub-prompt (see host_reads_schedules)
+    plain_names: bool = True  # "makima" -> "makima (chainsaw man)" where the name table is sure
 
 
 # An underscore between two word characters, in a word of 4+ characters: "long_hair", not ">_<" or "o_o".
@@ -132,6 +134,21 @@ def _has_bare_paren(nodes: tuple[Node, ...] | list[Node]) -> bool:
     return any(type(n) is Paren for n in nodes)
 
 
+def _character_named(text: str, info: TagInfo | None, norm: Normaliser) -> TagInfo | None:
+    """The character tag a plain name surely means (``miku`` -> ``hatsune miku``), else None.
+
+    Asked only for text that is no tag or is an artist (the database knows which artists
+    a name may shadow); a database without a name table (``plain_name``) knows no names.
+    """
+    if not norm.plain_names or (info is not None and info.category is not Category.ARTIST):
+        return None
+    plain_name = getattr(norm.db, "plain_name", None)
+    match = plain_name(text) if plain_name is not None else None
+    if match is None or match.unique is None:
+        return None
+    return norm.db.lookup(match.unique)
+
+
 def _spell(info: TagInfo, written: str, norm: Normaliser) -> str:
     name = info.name
     if not norm.replace_underscores and "_" in written:
@@ -165,7 +182,9 @@ def _split(nodes: tuple[Node, ...] | list[Node], chars: str) -> list[tuple[list[
 class _Walker:
     """Normalises a node run and collects the tags in it (one instance per item)."""
 
-    __slots__ = ("norm", "leaves", "has_network", "has_wildcard", "has_other", "in_schedule", "in_square")
+    __slots__ = (
+        "norm", "leaves", "has_network", "has_wildcard", "has_other", "in_schedule", "in_square", "named", "names_ok"
+    )
 
     def __init__(self, norm: Normaliser) -> None:
         self.norm = norm
@@ -178,6 +197,11 @@ class _Walker:
         self.has_network = False
         self.has_wildcard = False
         self.has_other = False
+        self.named = False
+        # Plain names only in an item that is one weighted tag, "(makima:1.2)": the host merges
+        # pieces of equal weight ("1BOY\n(miku:1)" is one piece "1boy miku"), so elsewhere a
+        # name may not be a piece of its own.
+        self.names_ok = False
 
     def chunk(self, nodes: list[Node], weighted: bool) -> list[Node]:
         """One comma-delimited chunk: a tag if the knowledge base knows it, else recurse."""
@@ -206,6 +230,11 @@ class _Walker:
         literal = _literal(nodes)
         if literal is not None:
             info = self.norm.db.lookup(literal)
+            named_ok = self.names_ok and not self.in_square
+            character = _character_named(literal, info, self.norm) if named_ok else None
+            if character is not None:
+                self.named = True
+                info = character
             if info is not None:
                 self.leaves.append(Leaf(literal, info, weighted))
                 spelled = _spell(info, literal, self.norm)
@@ -364,6 +393,11 @@ def _analyse_cached(item: Item, norm: Normaliser) -> Analysis:
     if len(nodes) == 1 and type(nodes[0]) is Text:  # the common case: one plain tag
         text = nodes[0].text  # type: ignore[union-attr]
         info = norm.db.lookup(text)
+        character = _character_named(text, info, norm)
+        if character is not None:
+            key = _spell(character, text, norm)
+            leaf = Leaf(text, character, False)
+            return Analysis(Item((Text(key),), True, key), item, Category.CHARACTER, (leaf,), key, text, named=True)
         if info is not None:
             key = _spell(info, text, norm)
             return Analysis(Item((Text(key),), True, key), item, info.category, (Leaf(text, info, False),), key, text)
@@ -372,6 +406,7 @@ def _analyse_cached(item: Item, norm: Normaliser) -> Analysis:
         key = _unknown_spelling(_SPACES.sub(" ", text), norm)
         return Analysis(Item((Text(key),), True, key), item, Category.GENERAL, (Leaf(text, None, False),), key, text)
     walker = _Walker(norm)
+    walker.names_ok = len(nodes) == 1 and type(nodes[0]) is Paren and nodes[0].weight is not None  # type: ignore[union-attr]
     if item.balanced:
         new_nodes = tuple(_merge(walker.chunk(list(nodes), False)))
         key = render_nodes(new_nodes)
@@ -380,4 +415,5 @@ def _analyse_cached(item: Item, norm: Normaliser) -> Analysis:
         walker.nodes(list(nodes), False)  # collect tags for classification only
         new, key = item, item.source
     category = _aggregate(walker.leaves, walker.has_network, walker.has_wildcard)
-    return Analysis(new, item, category, tuple(walker.leaves), key, item.source, walker.has_network)
+    named = walker.named and item.balanced
+    return Analysis(new, item, category, tuple(walker.leaves), key, item.source, walker.has_network, named)

@@ -50,6 +50,7 @@ def _cmd_format(args: argparse.Namespace) -> int:
         replace_underscores=not args.keep_underscores,
         placement=Placement(args.placement),
         add_series=not args.no_series,
+        plain_names=not args.keep_names,
         rating=args.rating,
         append_quality=not args.no_quality,
         inject_negative=not args.no_negative,
@@ -141,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fmt.add_argument("--keep-underscores", action="store_true")
     fmt.add_argument("--no-series", action="store_true", help="do not add a character's series")
+    fmt.add_argument("--keep-names", action="store_true", help="keep plain names (makima) instead of their tags")
     fmt.add_argument("--no-quality", action="store_true", help="do not append the quality suffix")
     fmt.add_argument("--no-negative", action="store_true", help="do not merge the preset's negative prompt")
     fmt.set_defaults(func=_cmd_format)

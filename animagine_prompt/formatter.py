@@ -171,7 +171,9 @@ class _PartFormatter:
                 merged.append(_Out(extra, -1))
         for out in merged:
             a = out.analysis
-            if out.index >= 0 and a.key != a.source:
+            if out.index >= 0 and a.named:
+                self.changes.append(Change("named", a.key, a.source, "a plain name: its Danbooru character tag"))
+            elif out.index >= 0 and a.key != a.source:
                 self.changes.append(Change("cleaned", a.key, a.source))
         if pinned:
             return merged
@@ -363,7 +365,7 @@ def _format(
     keep_spelling: frozenset[str],
 ) -> FormatResult:
     try:
-        norm = Normaliser(db, options.replace_underscores, frozenset(keep_spelling))
+        norm = Normaliser(db, options.replace_underscores, frozenset(keep_spelling), plain_names=options.plain_names)
         tree = parse(prompt)
         literal = replace(norm, schedules=False)
         formatters = [
@@ -380,7 +382,9 @@ def _format(
         changes = tuple(c for f in formatters for c in f.changes)
         tags = tuple(t for f in formatters for t in f.tags)
         analyses = [a for f in formatters for a in f.analysed]
-        diagnostics: list[Diagnostic] = lint_prompt(analyses, preset, db, suggest=True) if lint else []
+        diagnostics: list[Diagnostic] = (
+            lint_prompt(analyses, preset, db, suggest=True, plain_names=options.plain_names) if lint else []
+        )
         diagnostics += lint_settings(preset, width=width, height=height, cfg_scale=cfg_scale, steps=steps)
         return FormatResult(
             prompt=out,

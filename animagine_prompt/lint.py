@@ -45,6 +45,20 @@ def _count_conflict(names: set[str]) -> bool:
     return len(counts) > 1 or (len(counts) < len(names) and any(n.startswith("1") for n in counts))
 
 
+def _name_candidates(written: str, db: TagLookup) -> list[str]:
+    """The characters a plain name may mean, when there are several (else [])."""
+    plain_name = getattr(db, "plain_name", None)  # in-memory test tables have no name table
+    match = plain_name(written) if plain_name is not None else None
+    if match is None or not match.ambiguous:
+        return []
+    return [name for name, _ in match.candidates]
+
+
+def _either(names: list[str]) -> str:
+    quoted = [repr(n) for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
 def _is_ascii(text: str) -> bool:
     return all(ord(ch) < 128 for ch in text)
 
@@ -65,8 +79,13 @@ def lint_prompt(
     *,
     suggest: bool,
     max_suggestions: int = 8,
+    plain_names: bool = True,
 ) -> list[Diagnostic]:
-    """Findings over the items of one prompt, in the order a user would fix them."""
+    """Findings over the items of one prompt, in the order a user would fix them.
+
+    ``plain_names``: the formatter rewrites names that surely mean one character, so
+    a name it kept means several, and the user is told which (unless names are off).
+    """
     out: list[Diagnostic] = []
     people: dict[str, set[str]] = {}
     ratings: list[str] = []
@@ -84,7 +103,13 @@ def lint_prompt(
             if info is None:
                 words = leaf.written.split()
                 lowered = {w.lower().strip(".,!?") for w in words}
-                if len(words) >= 4 and lowered & _STOPWORDS:
+                names = _name_candidates(leaf.written, db) if plain_names else []
+                if names:
+                    out.append(Diagnostic(
+                        "ambiguous-name",
+                        f"{leaf.written!r} may be {_either(names)}: kept as written; write the tag you mean",
+                        leaf.written, names[0]))
+                elif len(words) >= 4 and lowered & _STOPWORDS:
                     out.append(Diagnostic(
                         "natural-language",
                         f"{leaf.written!r} reads like a sentence; Animagine XL was trained on Danbooru tags",

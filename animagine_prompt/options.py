@@ -26,3 +26,4 @@ class FormatOptions:
     append_quality: bool = True
     inject_negative: bool = True
     dedupe: bool = True
+    plain_names: bool = True  # "makima" -> "makima (chainsaw man)" when one character clearly dominates

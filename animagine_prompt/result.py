@@ -34,6 +34,7 @@ class Change:
 
     kind: ``moved`` (an item changed position), ``added`` (suffix, series, rating),
     ``cleaned`` (same item, new spelling: underscores, escapes, alias, whitespace),
+    ``named`` (a plain name replaced by the character tag it means: ``makima`` -> ``makima (chainsaw man)``),
     ``removed`` (a duplicate dropped).
     """
 

@@ -37,6 +37,7 @@ OPTION_FLAGS = {
     "Append quality tags": "append_quality",
     "Add the model's negative prompt": "inject_negative",
     "Drop duplicate tags": "dedupe",
+    "Plain names to character tags": "plain_names",
 }
 PLACEMENTS = {
     "with everything else": Placement.GENERAL,

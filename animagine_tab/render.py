@@ -15,7 +15,7 @@ from animagine_prompt.result import Change, Diagnostic, FormatResult, Generation
 from .items import prompt_items
 from .tokens import CHUNK, ChunkReport
 
-CHANGE_KINDS = ("moved", "added", "cleaned", "removed")
+CHANGE_KINDS = ("moved", "added", "cleaned", "named", "removed")
 
 
 def output_items(result: FormatResult) -> list[tuple[str, str]]:
@@ -47,7 +47,7 @@ def _change_by_text(changes: tuple[Change, ...]) -> dict[str, Change]:
 
 def _change_line(change: Change) -> str:
     what = f"<code>{escape(change.text)}</code>"
-    if change.kind == "cleaned" and change.original:
+    if change.kind in ("cleaned", "named") and change.original:
         what = f"<code>{escape(change.original)}</code> → {what}"
     reason = f" <span class='animagine-reason'>{escape(change.reason)}</span>" if change.reason else ""
     return f"<li class='animagine-{escape(change.kind)}'><b>{escape(change.kind)}</b> {what}{reason}</li>"

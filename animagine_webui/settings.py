@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "animagine_replace_underscores": True,
     "animagine_placement": Placement.GENERAL.value,
     "animagine_add_series": True,
+    "animagine_plain_names": True,
     "animagine_append_quality": True,
     "animagine_auto_enable": True,
     "animagine_warn_non_sdxl": True,
@@ -47,6 +48,7 @@ class AdapterSettings:
     replace_underscores: bool = True
     placement: Placement = Placement.GENERAL
     add_series: bool = True
+    plain_names: bool = True
     append_quality: bool = True
     auto_enable: bool = True
     warn_non_sdxl: bool = True
@@ -70,6 +72,7 @@ class AdapterSettings:
             replace_underscores=self.replace_underscores,
             placement=self.placement,
             add_series=self.add_series,
+            plain_names=self.plain_names,
             rating=rating,
             append_quality=self.append_quality,
             inject_negative=inject_negative,
@@ -103,6 +106,7 @@ def read_settings(opts: Any) -> AdapterSettings:
         replace_underscores=bool(get("animagine_replace_underscores")),
         placement=_placement(get("animagine_placement")),
         add_series=bool(get("animagine_add_series")),
+        plain_names=bool(get("animagine_plain_names")),
         append_quality=bool(get("animagine_append_quality")),
         auto_enable=bool(get("animagine_auto_enable")),
         warn_non_sdxl=bool(get("animagine_warn_non_sdxl")),
@@ -134,6 +138,9 @@ def option_infos(shared: Any, gr: Any, preset_names: list[str]) -> dict[str, Any
             {"choices": [p.value for p in Placement]},
         ).info("; ".join(f"{p.value}: {label}" for p, label in PLACEMENT_LABELS.items())),
         "animagine_add_series": info(True, "Add the series of a recognised character when it is missing"),
+        "animagine_plain_names": info(True, "Replace a plain character name by its Danbooru tag").info(
+            "makima -> makima (chainsaw man), miku -> hatsune miku; only when one character clearly has the most posts"
+        ),
         "animagine_append_quality": info(True, "Append the preset's quality tags"),
         "animagine_auto_enable": info(True, "Switch the accordion on when an Animagine XL checkpoint is selected").info(
             "matches 'animagine' in the checkpoint name or its modelspec.title; UI only, API calls are never changed"

@@ -21,6 +21,9 @@ USER_CACHE_DIR = Path("~/.cache/sd-webui-animagine")
 #: Danbooru's general tags as of 2024-12-22, the snapshot nearest before Animagine XL 4.0's
 #: data cut (2025-01-07); rebuilt by ``tags/build_danbooru_general.py``, provenance in tags/README.md.
 BUNDLED_GENERAL = Path(__file__).resolve().parents[1] / "data" / "danbooru-general-2024-12-22.csv.gz"
+#: Plain character names of the same snapshot (``makima`` -> ``makima (chainsaw man)``);
+#: rebuilt by ``tags/build_character_names.py``.
+BUNDLED_NAMES = Path(__file__).resolve().parents[1] / "data" / "danbooru-character-names-2024-12-22.csv.gz"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class TagDBConfig:
     :class:`TagSource` objects, consulted in order after curated tags.
     ``bundled_files``: our shipped Danbooru snapshot(s); None uses
     :data:`BUNDLED_GENERAL`, ``()`` disables them (tests of other layers).
+    ``names_file``: the plain-name table (:data:`BUNDLED_NAMES`); None knows no plain names.
     """
 
     tags_dir: Path | None = None
@@ -46,6 +50,7 @@ class TagDBConfig:
     kgen_dir: Path | None = None
     extra_sources: tuple[TagSource, ...] = ()
     bundled_files: tuple[Path, ...] | None = None
+    names_file: Path | None = BUNDLED_NAMES
 
 
 class ResolvedPaths(NamedTuple):

@@ -24,8 +24,9 @@ from .config import BUNDLED_GENERAL, TagDBConfig, resolve
 from .curated import load_curated
 from .index import CATEGORIES, BulkSources, TagIndex, open_or_build
 from .keys import normalize_key, qualifiers
+from .names import CharacterNames, NameMatch
 from .series import load_character_series
-from .sources import SOURCE_CURATED, SOURCE_USER, SourceInfo, TagSource
+from .sources import SOURCE_CURATED, SOURCE_KGEN, SOURCE_USER, SourceInfo, TagSource
 from .user import parse_user_overrides
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ class TagDB:
     can be shared by the formatter, the UI and background threads.
     """
 
-    __slots__ = ("_top", "_extras", "_index", "_sources", "_messages", "_memo", "_series")
+    __slots__ = ("_top", "_extras", "_index", "_sources", "_messages", "_memo", "_series", "_names")
 
     def __init__(
         self,
@@ -65,6 +66,7 @@ class TagDB:
         sources: tuple[SourceInfo, ...] = (),
         messages: tuple[str, ...] = (),
         series: dict[str, str] | None = None,
+        names: CharacterNames | None = None,
     ) -> None:
         top = {key: user.get(normalize_key(info.name), info) for key, info in curated.items()}
         top.update(user)
@@ -75,6 +77,7 @@ class TagDB:
         self._messages = messages
         self._memo: dict[str, tuple[str, TagInfo | None]] = {}
         self._series = series or {}
+        self._names = names
 
     # ------------------------------------------------------------------ panel
 
@@ -241,6 +244,33 @@ class TagDB:
             return _TOP_RANK
         return self._index.rank_of(key)
 
+    def plain_name(self, text: str) -> NameMatch | None:
+        """The characters a plain name may mean (``makima``), or None when it names none.
+
+        A tag is no plain name, except an artist only the tipo-kgen list knows: it lists
+        every artist ever tagged (581k, no post counts), and ``luffy`` is one of them,
+        while the table holds no name that has 25+ posts as a tag. Only candidates this
+        database still knows as characters count, so an override that recategorises a
+        tag also takes it out of the name table.
+        """
+        if self._names is None:
+            return None
+        tag = self.lookup(text)
+        if tag is not None and not (tag.category is Category.ARTIST and tag.source == SOURCE_KGEN):
+            return None
+        found = self._names.match(text)
+        if self._names.problem is not None:  # said once, in the log: formatting goes on without names
+            log.warning("%s", self._names.problem)
+            self._names.problem = None
+        if found is None:
+            return None
+        known = []
+        for name, posts in found.candidates:
+            info = self.lookup(name)
+            if info is not None and info.category is Category.CHARACTER:
+                known.append((info.name, posts))
+        return NameMatch(found.name, tuple(known)) if known else None
+
     def series_for_character(self, name: str) -> str | None:
         """The copyright a character tag's qualifier names, or None.
 
@@ -346,6 +376,7 @@ def load_tagdb(config: TagDBConfig | None = None) -> TagDB:
         sources=(user_info, curated.info, *extra_infos, *bulk_infos),
         messages=tuple(messages),
         series=series.by_key,
+        names=CharacterNames(config.names_file),
     )
 
 

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from animagine_prompt.categories import Category
 from animagine_prompt.tagdb_protocol import TagLookup
 
 from . import hostsem
@@ -258,7 +259,11 @@ def _branch_respeller(db: TagLookup):
     return respell
 
 
-def _piece_normaliser(db: TagLookup | None, replace_underscores: bool):
+def _piece_normaliser(db: TagLookup | None, replace_underscores: bool, plain_names: bool = False):
+    """``plain_names``: a name the database says surely means one character (``miku``) is
+    that character's tag, on both sides, as an alias is (the engine reports the rewrite)."""
+    plain_name = getattr(db, "plain_name", None) if plain_names else None
+
     @lru_cache(maxsize=4096)
     def norm(piece: str) -> str:
         raw = piece.strip()
@@ -266,6 +271,10 @@ def _piece_normaliser(db: TagLookup | None, replace_underscores: bool):
             return ""
         if db is not None:
             info = db.lookup(raw)
+            if plain_name is not None and (info is None or info.category is Category.ARTIST):
+                match = plain_name(raw)
+                if match is not None and match.unique is not None:
+                    return match.unique.lower()
             if info is not None:
                 return info.name.lower()
             if _INNER_DELIMITER.search(raw):
@@ -323,6 +332,7 @@ def meaning(
     replace_underscores: bool = True,
     negative: bool = False,
     reader: Callable[[str, int, bool], hostsem.HostView] | None = None,
+    plain_names: bool = False,
 ) -> Meaning:
     """The comparison key of ``prompt`` (raises :class:`hostsem.HostError` where the host would).
 
@@ -338,7 +348,7 @@ def meaning(
         view = hostsem.host_view(source, steps, dialect=dialect, negative=negative, respell=respell)
     else:
         view = reader(source, steps, negative)
-    norm = _piece_normaliser(db, replace_underscores)
+    norm = _piece_normaliser(db, replace_underscores, plain_names)
     parts = []
     for weight, runs in view.parts:
         per_step: list[tuple[Counter, ...]] = []

@@ -57,6 +57,7 @@ def test_make_options_maps_every_panel_control():
         append_quality=False,
         inject_negative=False,
         dedupe=True,
+        plain_names=False,
         placement=Placement.BEFORE_QUALITY,
         rating="nsfw",
     )
