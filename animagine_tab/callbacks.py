@@ -160,6 +160,11 @@ class LatestOnly:
             return ticket == self._last
 
 
+def typed_key(*boxes: str | None) -> str:
+    """What a live preview was computed for, to tell whether the boxes have moved on since."""
+    return "\x00".join(box or "" for box in boxes)
+
+
 def run_latest(live: LatestOnly | None, work: Callable[[], T]) -> T | None:
     """``work()``, or None when a newer pass began while it ran (its result is stale)."""
     if live is None:

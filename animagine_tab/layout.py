@@ -256,8 +256,30 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
         format_in = [source, source_neg, *settings, live_format]
         format_out = [out, out_neg, out_settings, diff, warnings, tokens, infotext, fixes, *fix_buttons]
         format_button.click(on_format, format_in, format_out)
-        source.change(on_format, format_in, format_out)
-        source_neg.change(on_format, format_in, format_out)
+
+        # gradio 3.41's page sends no event for a listener that is still running: a key pressed
+        # while the last key's pass runs is never formatted, and the preview stays one key
+        # behind (gradio 4's .change sends the last one afterwards). So each typed pass records
+        # the text it showed, and a follow-up, which gradio starts when the pass ends with the
+        # boxes' values of that moment, formats again when the text has moved on since.
+        shown = gr.State("")
+
+        def on_typed(prompt: str, negative: str, *rest: Any) -> list[Any]:
+            *inputs, before = rest
+            outputs = on_format(prompt, negative, *inputs)
+            stale = isinstance(outputs[0], dict)  # a newer pass is on its way: it records its own text
+            return [*outputs, before if stale else cb.typed_key(prompt, negative)]
+
+        def on_catch_up(prompt: str, negative: str, *rest: Any) -> list[Any]:
+            *inputs, before = rest
+            if before == cb.typed_key(prompt, negative):
+                return [gr.update() for _ in format_out] + [before]
+            return on_typed(prompt, negative, *inputs, before)
+
+        for box in (source, source_neg):
+            box.change(on_typed, [*format_in, shown], [*format_out, shown], queue=False).then(
+                on_catch_up, [*format_in, shown], [*format_out, shown], queue=False
+            )
 
         def make_fix(index: int) -> Any:
             def on_fix(prompt: str, current: tuple[cb.Fix, ...]) -> str:
@@ -280,8 +302,24 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
 
         build_in = [*parts, *settings, live_build]
         build_out = [built, built_neg, built_infotext]
+        built_for = gr.State("")  # the builder's follow-up, as the formatter's ("shown" above)
+
+        def on_part(*values: Any) -> list[Any]:
+            *inputs, before = values
+            outputs = on_build(*inputs)
+            stale = isinstance(outputs[0], dict)
+            return [*outputs, before if stale else cb.typed_key(*map(str, inputs[: len(parts)]))]
+
+        def on_part_catch_up(*values: Any) -> list[Any]:
+            *inputs, before = values
+            if before == cb.typed_key(*map(str, inputs[: len(parts)])):
+                return [gr.update() for _ in build_out] + [before]
+            return on_part(*inputs, before)
+
         for part in parts:
-            part.change(on_build, build_in, build_out)
+            part.change(on_part, [*build_in, built_for], [*build_out, built_for], queue=False).then(
+                on_part_catch_up, [*build_in, built_for], [*build_out, built_for], queue=False
+            )
         builder_tab.select(on_build, build_in, build_out)
 
         def picks(category: Category) -> Any:

@@ -54,7 +54,7 @@ class TagDB:
     can be shared by the formatter, the UI and background threads.
     """
 
-    __slots__ = ("_top", "_extras", "_index", "_sources", "_messages", "_memo", "_series", "_names")
+    __slots__ = ("_top", "_extras", "_index", "_sources", "_messages", "_memo", "_series", "_names", "_suggested")
 
     def __init__(
         self,
@@ -78,6 +78,7 @@ class TagDB:
         self._memo: dict[str, tuple[str, TagInfo | None]] = {}
         self._series = series or {}
         self._names = names
+        self._suggested: dict[tuple[str, int], list[str]] = {}
 
     # ------------------------------------------------------------------ panel
 
@@ -214,6 +215,20 @@ class TagDB:
         key = normalize_key(text)
         if not key or limit <= 0:
             return []
+        # By content: the live preview lints the whole prompt on every keystroke, and the same
+        # unknown words come back each time (a few ms each). The answer depends only on tables
+        # that never change while this value lives, unless an extra source may learn tags.
+        if self._extras:
+            return self._suggest(key, limit)
+        cached = self._suggested.get((key, limit))
+        if cached is None:
+            cached = self._suggest(key, limit)
+            if len(self._suggested) >= _MEMO_LIMIT:
+                self._suggested.clear()
+            self._suggested[(key, limit)] = cached
+        return list(cached)
+
+    def _suggest(self, key: str, limit: int) -> list[str]:
         from rapidfuzz import fuzz, process  # imported on first use: keeps load_tagdb fast
 
         slack = max(2, len(key) // 3)
