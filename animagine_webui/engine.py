@@ -77,9 +77,9 @@ def _load_default_tagdb() -> TagLookup:
     from animagine_prompt.knowledge import load_knowledge  # late: the first generation pays, not start-up
 
     _build_index_elsewhere()
-    db = load_knowledge()
-    db.plain_name("")  # reads the plain-name table (~65 ms, 5 MB) here, off the first generation's path
-    return db
+    # The plain-name table is left to the first prompt with an unknown word (~65 ms, once):
+    # read here, it added ~15 MB to every start whether or not names are ever typed.
+    return load_knowledge()
 
 
 class KnowledgeBase:

@@ -56,15 +56,20 @@ class CharacterNames:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._lock = threading.Lock()
-        self._table: dict[str, tuple[tuple[str, int], ...]] | None = None
+        # name -> its candidates as one "tag\tposts\ttag\tposts" string: a third of the memory
+        # of tuples, and only the names a prompt asks for are ever split.
+        self._table: dict[str, str] | None = None
         self.problem: str | None = None
 
     def match(self, text: str) -> NameMatch | None:
         key = normalize_key(text)
         found = self._loaded().get(key)
-        return NameMatch(key, found) if found else None
+        if not found:
+            return None
+        cells = found.split("\t")
+        return NameMatch(key, tuple((cells[k], int(cells[k + 1])) for k in range(0, len(cells), 2)))
 
-    def _loaded(self) -> dict[str, tuple[tuple[str, int], ...]]:
+    def _loaded(self) -> dict[str, str]:
         table = self._table
         if table is None:
             with self._lock:
@@ -73,7 +78,7 @@ class CharacterNames:
                 table = self._table
         return table
 
-    def _read(self) -> dict[str, tuple[tuple[str, int], ...]]:
+    def _read(self) -> dict[str, str]:
         if self.path is None:
             return {}
         try:
@@ -81,8 +86,9 @@ class CharacterNames:
         except (OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile) as exc:
             self.problem = f"{self.path}: cannot read the character name table ({exc}); plain names stay as written"
             return {}
-        table: dict[str, list[tuple[str, int]]] = {}
+        table: dict[str, str] = {}
         for cells in csv.reader(io.StringIO(text)):
-            if len(cells) == 3 and cells[2].isdigit():
-                table.setdefault(cells[0], []).append((cells[1], int(cells[2])))
-        return {name: tuple(found) for name, found in table.items()}
+            if len(cells) == 3 and cells[2].isdigit() and "\t" not in cells[1]:
+                entry = f"{cells[1]}\t{cells[2]}"
+                table[cells[0]] = f"{table[cells[0]]}\t{entry}" if cells[0] in table else entry
+        return table

@@ -60,8 +60,11 @@ class HostAmbiguous(HostError):
 
     The schedule grammar (``modules/prompt_parser.py:17``, A1111 1.10.1 and reForge main:
     ``!start: (prompt | /[][():]/+)*``) lets a stray ``]``, ``)``, ``(``, ``[`` or ``:`` that
-    directly follows a ``]`` be lexed together with it, so ``[a:0.5]:x`` has two parses, one
-    with the schedule and one without. lark 1.1.2's Earley parser (A1111 1.10.1 pins it) picks
+    directly follows a ``]``, or the ``)`` of a group that holds a schedule, be lexed together
+    with it, so ``[a:0.5]:x`` and ``([a:b:0.5]):x`` have two parses, one with the schedule and
+    one without (the second form was found by the differential tier, tests/hostparser, in
+    negative prompts: two readings under seeds 0-7 on A1111; ``(b):x [a:0.5]`` has one).
+    lark 1.1.2's Earley parser (A1111 1.10.1 pins it) picks
     one by set order, which follows ``PYTHONHASHSEED``: the same text is scheduled under some
     seeds and not under others. reForge's lark 1.2.2 schedules ``[a:0.5]:x`` under every seed
     tried (0-7) but not ``[a:b:0.5]):0.5``: which parse it takes was not pinned down. Such a
@@ -263,13 +266,30 @@ def _parse_schedule(s: str, stray_varies: bool = False) -> list:
         if i < n:
             if s[i] in "|\\":
                 raise _Unparseable  # decided: no parse at all, whatever came before
-            if ambiguous is None and got and s[i - 1] == "]":  # a construct's "]", not a stray one
+            if ambiguous is None and got and (s[i - 1] == "]" or _closes_a_schedule(got)):
                 ambiguous = i
             out.append(s[i])  # a stray bracket or colon, kept verbatim
             i += 1
     if stray_varies and ambiguous is not None and any(isinstance(node, (_Sched, _Alt)) for node in out):
-        raise HostAmbiguous(f"a stray {s[ambiguous]!r} right after a ']' at {ambiguous}: the host's parse varies")
+        raise HostAmbiguous(f"a stray {s[ambiguous]!r} right after a closing bracket at {ambiguous}: "
+                            "the host's parse varies")
     return out
+
+
+def _closes_a_schedule(got: list) -> bool:
+    """``got`` ends with a ``)`` whose group holds a schedule or alternation: ``([a:b:0.5])``."""
+    if not got or got[-1] != ")":
+        return False
+    depth = 0
+    for k in range(len(got) - 1, -1, -1):
+        node = got[k]
+        if node == ")":
+            depth += 1
+        elif node == "(":
+            depth -= 1
+            if depth == 0:
+                return any(isinstance(n, (_Sched, _Alt)) for n in got[k:])
+    return False
 
 
 def _walk(nodes, visit) -> None:

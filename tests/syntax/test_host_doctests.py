@@ -66,7 +66,10 @@ def test_unparseable_prompt_is_used_unscheduled(prompt):
     assert schedule(prompt, 28) == [(28, prompt)]
 
 
-@pytest.mark.parametrize("prompt", ["x [a:3]:", "[a:0.5]:x", "[a:0.5])", "[a:0.5](", "[[a:0.5]:x]", "[b|c]:"])
+@pytest.mark.parametrize(
+    "prompt",
+    ["x [a:3]:", "[a:0.5]:x", "[a:0.5])", "[a:0.5](", "[[a:0.5]:x]", "[b|c]:", "([a:b:0.5]):x", "((x, [y:0.5]:1.2)):x"],
+)
 def test_a_stray_bracket_right_after_a_schedule_has_no_fixed_reading(prompt):
     # A1111's lark finds two readings of these strings and picks one by hash seed (PYTHONHASHSEED):
     # checked on A1111 1.10.1 with seeds 0-7, scheduled under some, not others.
@@ -74,7 +77,10 @@ def test_a_stray_bracket_right_after_a_schedule_has_no_fixed_reading(prompt):
         schedule(prompt, 10, dialect=A1111)
 
 
-@pytest.mark.parametrize("prompt", ["x:[a:0.5]", "([a:0.5]", "[a:0.5] x) y", "[b|c] :", "(x:1.2) [a:0.5]"])
+@pytest.mark.parametrize(
+    "prompt",
+    ["x:[a:0.5]", "([a:0.5]", "[a:0.5] x) y", "[b|c] :", "(x:1.2) [a:0.5]", "[a:0.5] (b):c", "(b):c [a:b:0.5]"],
+)
 def test_a_stray_bracket_elsewhere_leaves_the_schedule_fixed(prompt):
     # the same seeds give one reading for these on both hosts
     assert len(schedule(prompt, 28, dialect=A1111)) > 1
