@@ -366,8 +366,8 @@ def complete(session: TabSession, prefix: str, category: Category, limit: int = 
 def series_on_character(session: TabSession, character: str, series: str, typed: bool) -> str:
     """The builder's series after the character changed.
 
-    A series the user typed (``typed``: set by typing in the series box, so it
-    cannot be confused with one we filled in, however events interleave) stays.
+    A series the user typed (``typed``: the box holds something other than what we
+    filled in last, decided in the character-change event itself) stays.
     Otherwise the series belonged to the old character and is replaced by the new
     one's, which is empty when the new character's series is unknown.
     """

@@ -257,29 +257,35 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
         format_out = [out, out_neg, out_settings, diff, warnings, tokens, infotext, fixes, *fix_buttons]
         format_button.click(on_format, format_in, format_out)
 
-        # gradio 3.41's page sends no event for a listener that is still running: a key pressed
-        # while the last key's pass runs is never formatted, and the preview stays one key
-        # behind (gradio 4's .change sends the last one afterwards). So each typed pass records
-        # the text it showed, and a follow-up, which gradio starts when the pass ends with the
-        # boxes' values of that moment, formats again when the text has moved on since.
-        shown = gr.State("")
+        def follow_typing(boxes: list[Any], run: Any, inputs: list[Any], outputs: list[Any], key_of: Any) -> None:
+            """Run ``run`` live on every change of ``boxes``, ending on the last keystroke.
 
-        def on_typed(prompt: str, negative: str, *rest: Any) -> list[Any]:
-            *inputs, before = rest
-            outputs = on_format(prompt, negative, *inputs)
-            stale = isinstance(outputs[0], dict)  # a newer pass is on its way: it records its own text
-            return [*outputs, before if stale else cb.typed_key(prompt, negative)]
+            gradio 3.41's page sends no event for a listener that is still running: a key pressed
+            while the last key's pass runs is never formatted, and the preview stays behind
+            (gradio 4's .change sends the last one afterwards). So each pass records what it
+            showed (``key_of`` its inputs), and a follow-up, which gradio starts when the pass
+            ends with the boxes' values of that moment, runs again when they have moved on.
+            """
+            shown = gr.State("")
 
-        def on_catch_up(prompt: str, negative: str, *rest: Any) -> list[Any]:
-            *inputs, before = rest
-            if before == cb.typed_key(prompt, negative):
-                return [gr.update() for _ in format_out] + [before]
-            return on_typed(prompt, negative, *inputs, before)
+            def typed(*values: Any) -> list[Any]:
+                *args, before = values
+                result = run(*args)
+                stale = isinstance(result[0], dict)  # a newer pass is on its way: it records its own key
+                return [*result, before if stale else key_of(args)]
 
-        for box in (source, source_neg):
-            box.change(on_typed, [*format_in, shown], [*format_out, shown], queue=False).then(
-                on_catch_up, [*format_in, shown], [*format_out, shown], queue=False
-            )
+            def catch_up(*values: Any) -> list[Any]:
+                *args, before = values
+                if before == key_of(args):
+                    return [gr.update() for _ in outputs] + [before]
+                return typed(*values)
+
+            for box in boxes:
+                box.change(typed, [*inputs, shown], [*outputs, shown], queue=False).then(
+                    catch_up, [*inputs, shown], [*outputs, shown], queue=False
+                )
+
+        follow_typing([source, source_neg], on_format, format_in, format_out, lambda a: cb.typed_key(a[0], a[1]))
 
         def make_fix(index: int) -> Any:
             def on_fix(prompt: str, current: tuple[cb.Fix, ...]) -> str:
@@ -302,24 +308,7 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
 
         build_in = [*parts, *settings, live_build]
         build_out = [built, built_neg, built_infotext]
-        built_for = gr.State("")  # the builder's follow-up, as the formatter's ("shown" above)
-
-        def on_part(*values: Any) -> list[Any]:
-            *inputs, before = values
-            outputs = on_build(*inputs)
-            stale = isinstance(outputs[0], dict)
-            return [*outputs, before if stale else cb.typed_key(*map(str, inputs[: len(parts)]))]
-
-        def on_part_catch_up(*values: Any) -> list[Any]:
-            *inputs, before = values
-            if before == cb.typed_key(*map(str, inputs[: len(parts)])):
-                return [gr.update() for _ in build_out] + [before]
-            return on_part(*inputs, before)
-
-        for part in parts:
-            part.change(on_part, [*build_in, built_for], [*build_out, built_for], queue=False).then(
-                on_part_catch_up, [*build_in, built_for], [*build_out, built_for], queue=False
-            )
+        follow_typing(parts, on_build, build_in, build_out, lambda a: cb.typed_key(*map(str, a[: len(parts)])))
         builder_tab.select(on_build, build_in, build_out)
 
         def picks(category: Category) -> Any:
