@@ -131,8 +131,8 @@ class _PartFormatter:
                         additions[s].append((j, _synthetic(series, self.norm)))
                         self._added(series, f"series of {tag.info.name}")
 
-        rating = self.options.rating
-        if rating and not any(a.category is Category.RATING for a in self.analysed):
+        rating = self.preset.rating_tag(self.options.rating) if self.options.rating else None
+        if rating and rating not in present and not any(a.category is Category.RATING for a in self.analysed):
             target = next((s for s, seg in enumerate(segs) if any(
                 a.category in (Category.PEOPLE, Category.CHARACTER) for a in seg)), 0)
             if not pinned[target]:
@@ -144,12 +144,16 @@ class _PartFormatter:
             # A suffix tag counts as present only as an item of its own (weighted or not):
             # inside a schedule or a group it is there only at some steps, or mixed with others.
             whole = {a.tag.info.name for a in self.analysed if a.tag is not None and a.tag.info is not None}
+            at_start = self.preset.quality_position == "start"
             for name in self.preset.quality_suffix:
                 if name not in whole:
                     whole.add(name)
-                    at = _append_at(self.part.segments[last].items)
-                    additions[last].append((at, _synthetic(name, self.norm)))
-                    self._added(name, "quality suffix")
+                    if at_start:
+                        additions[0].append((-1, _synthetic(name, self.norm)))
+                    else:
+                        at = _append_at(self.part.segments[last].items)
+                        additions[last].append((at, _synthetic(name, self.norm)))
+                    self._added(name, "quality prefix" if at_start else "quality suffix")
 
         rendered = [self._segment(s, seg, additions[s], pinned[s]) for s, seg in enumerate(segs)]
         return self._join(rendered, pinned)
@@ -194,7 +198,8 @@ class _PartFormatter:
         run: list[_Out] = []
         for out in [*merged, None]:
             if out is None or _holds_break(out.analysis):
-                order = order_items([o.analysis for o in run], self.options.placement, self.preset.quality_suffix)
+                order = order_items([o.analysis for o in run], self.options.placement, self.preset.quality_suffix,
+                                    quality_first=self.preset.quality_position == "start")
                 result.extend(run[k] for k in order)
                 run = []
                 if out is not None:
@@ -269,12 +274,15 @@ def _format_negative(negative: str, preset: Preset, options: FormatOptions, norm
     present_keys = {a.key for seg in segs for a in seg}
     present_names = _names([a for seg in segs for a in seg])
     extra: list[Analysis] = []
+    written: set[str] = set()
     for a in _preset_negative(preset.negative, norm):
         tag = a.tag
         name = None if tag is None else (tag.info.name if tag.info is not None else tag.written.lower())
-        if a.key in present_keys or name in present_names:
+        # Against the user's tags, a Danbooru alias is the same tag; among the preset's own, the
+        # card's words stand as written (NoobAI's card lists "anthro" and "furry", one tag to Danbooru).
+        if a.key in present_keys or name in present_names or a.source in written:
             continue
-        present_keys.add(a.key)
+        written.add(a.source)
         extra.append(a)
     texts = []
     for s, (seg, raw) in enumerate(zip(segs, part.segments)):

@@ -136,12 +136,14 @@ def lint_prompt(
             if info.category in (Category.QUALITY, Category.SCORE) and info.name in bad_quality:
                 out.append(Diagnostic("negative-quality", f"{info.name!r} is a negative-quality tag in the "
                                       "positive prompt; it belongs in the negative prompt", info.name))
-            if info.model == "pony":
-                out.append(Diagnostic("model-mismatch", f"{info.name!r} is Pony Diffusion vocabulary; Animagine XL "
-                                      "was not trained on it (kept as written)", info.name))
-            elif info.model is not None and info.model != preset.model_tags:
-                out.append(Diagnostic("model-mismatch", f"{info.name!r} is an Animagine XL {info.model} tag; the "
-                                      f"{preset.label} preset does not know it", info.name))
+            # An empty model_tags: the preset's model has its own vocabulary, which the lists do not describe.
+            if preset.model_tags and info.model is not None and info.model != preset.model_tags:
+                if info.model == "pony":
+                    message = (f"{info.name!r} is Pony Diffusion vocabulary; {preset.title} was not trained on it "
+                               "(kept as written)")
+                else:
+                    message = f"{info.name!r} is an Animagine XL {info.model} tag; {preset.title} does not know it"
+                out.append(Diagnostic("model-mismatch", message, info.name))
         tag = a.tag
         if tag is not None and tag.info is not None:
             weights.setdefault(tag.info.name, set()).add(a.key)

@@ -17,12 +17,16 @@ from .options import Placement
 _FLEX = (Category.ARTIST, Category.YEAR, Category.META)
 
 
-def order_items(items: Sequence[Analysis], placement: Placement, tail_first: Sequence[str] = ()) -> list[int]:
+def order_items(
+    items: Sequence[Analysis], placement: Placement, tail_first: Sequence[str] = (), *, quality_first: bool = False
+) -> list[int]:
     """Indices of ``items`` in template order.
 
     ``tail_first``: tag names (the preset's quality suffix) that close the prompt in
     the preset's order, as the model card writes them; the user's other quality tags
     (``best quality`` under 4.0) come just before them, in the user's order.
+    ``quality_first``: the preset's model wants them as a prefix (Pony's score tags,
+    NoobAI's card): the preset's tags open the prompt, the user's other quality tags follow.
     """
     people: list[int] = []
     clusters: list[list[int]] = []
@@ -55,8 +59,15 @@ def order_items(items: Sequence[Analysis], placement: Placement, tail_first: Seq
             flex.append(i)
         else:
             body.append(i)
-    tail = _suffix_order(items, tail, tail_first)
+    tail = _suffix_order(items, tail, tail_first, preset_first=quality_first)
     chars = [i for c in clusters for i in c]
+    if quality_first:
+        head = people + chars + loose_series + ratings
+        if placement is Placement.AFTER_RATING:
+            return tail + head + flex + body
+        if placement is Placement.BEFORE_QUALITY:
+            return tail + head + body + flex
+        return tail + head + body
     if placement is Placement.AFTER_RATING:
         return people + chars + loose_series + ratings + flex + body + tail
     if placement is Placement.BEFORE_QUALITY:
@@ -69,7 +80,7 @@ def _is_suffix(a: Analysis, names: Sequence[str]) -> bool:
     return tag is not None and tag.info is not None and tag.info.name in names
 
 
-def _suffix_order(items: Sequence[Analysis], tail: list[int], names: Sequence[str]) -> list[int]:
+def _suffix_order(items: Sequence[Analysis], tail: list[int], names: Sequence[str], *, preset_first: bool) -> list[int]:
     rank = {name: k for k, name in enumerate(names)}
     first: list[tuple[int, int]] = []
     rest: list[int] = []
@@ -79,4 +90,5 @@ def _suffix_order(items: Sequence[Analysis], tail: list[int], names: Sequence[st
             first.append((rank[tag.info.name], i))
         else:
             rest.append(i)
-    return rest + [i for _, i in sorted(first)]
+    ranked = [i for _, i in sorted(first)]
+    return ranked + rest if preset_first else rest + ranked

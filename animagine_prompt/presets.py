@@ -42,6 +42,21 @@ class Preset:
     resolutions: tuple[tuple[int, int], ...]
     max_side: int
     model_tags: str
+    #: "end" (Animagine: the card's template closes with them) or "start" (Pony, NoobAI: a prefix).
+    quality_position: str = "end"
+    #: The model's spelling of each rating choice (``safe`` → ``rating_safe`` for Pony); missing: as is.
+    rating_tags: tuple[tuple[str, str], ...] = ()
+    #: Words in a checkpoint's name that mean this model (compared without case or punctuation).
+    checkpoint_names: tuple[str, ...] = ()
+
+    def rating_tag(self, rating: str) -> str:
+        """The tag this model was trained on for the rating choice ``rating``."""
+        return dict(self.rating_tags).get(rating, rating)
+
+    @property
+    def title(self) -> str:
+        """The model's name without the label's note: "Animagine XL 4.0", not "... (also 4.0 Opt)"."""
+        return self.label.split(" (", 1)[0]
 
     @property
     def negative_prompt(self) -> str:
@@ -63,13 +78,16 @@ _FIELDS = {
     "max_side": int,
     "model_tags": str,
 }
+#: Keys a preset may leave out, with what leaving them out means.
+_OPTIONAL = {"quality_position": "end", "rating_tags": {}, "checkpoint_names": []}
+_QUALITY_POSITIONS = ("end", "start")
 
 
 def _preset_from_table(name: str, table: Mapping[str, object], origin: str, base: Preset | None) -> Preset:
     values: dict[str, object] = {} if base is None else dict(base.__dict__)
     values["name"] = name
     for key, value in table.items():
-        expected = _FIELDS.get(key)
+        expected = _FIELDS.get(key) or (type(_OPTIONAL[key]) if key in _OPTIONAL else None)
         if expected is None:
             raise PresetError(f"{origin}: preset [{name}]: unknown key {key!r}")
         if not isinstance(value, expected):
@@ -78,6 +96,12 @@ def _preset_from_table(name: str, table: Mapping[str, object], origin: str, base
     missing = [k for k in _FIELDS if k not in values]
     if missing:
         raise PresetError(f"{origin}: preset [{name}]: missing {', '.join(missing)}")
+    for key, default in _OPTIONAL.items():
+        values.setdefault(key, default)
+    if values["quality_position"] not in _QUALITY_POSITIONS:
+        raise PresetError(f"{origin}: preset [{name}]: quality_position must be one of {', '.join(_QUALITY_POSITIONS)}")
+    ratings = values["rating_tags"]
+    ratings = ratings if isinstance(ratings, tuple) else tuple(sorted(dict(ratings).items()))  # type: ignore[call-overload]
     try:
         return Preset(
             name=name,
@@ -94,6 +118,9 @@ def _preset_from_table(name: str, table: Mapping[str, object], origin: str, base
             resolutions=tuple((int(w), int(h)) for w, h in values["resolutions"]),  # type: ignore[union-attr]
             max_side=int(values["max_side"]),  # type: ignore[call-overload]
             model_tags=str(values["model_tags"]),
+            quality_position=str(values["quality_position"]),
+            rating_tags=tuple((str(k), str(v)) for k, v in ratings),
+            checkpoint_names=tuple(_compact(str(n)) for n in values["checkpoint_names"]),  # type: ignore[union-attr]
         )
     except (TypeError, ValueError, IndexError) as exc:
         raise PresetError(f"{origin}: preset [{name}]: {exc}") from None
@@ -123,6 +150,30 @@ def load_presets(user_file: Path | None = None) -> Mapping[str, Preset]:
                 raise PresetError(f"{user_file}: [{name}] must be a table")
             presets[name] = _preset_from_table(name, table, str(user_file), presets.get(name))
     return MappingProxyType(presets)
+
+
+def _compact(text: str) -> str:
+    """``animagine-xl-4.0``, ``animagineXL40`` and ``Animagine XL 4.0`` all read ``animaginexl40``."""
+    return re.sub(r"[^0-9a-z]+", "", text.lower())
+
+
+def preset_for_checkpoint(name: str | None, presets: Mapping[str, Preset]) -> str | None:
+    """The preset whose model a checkpoint's name (file name, title or ``modelspec.title``) names.
+
+    The longest matching name wins, so ``animagine-xl-3.1`` picks 3.1 over the bare
+    ``animagine`` that 4.0 claims. A name that names two families (a merge) gets the
+    longer word's; it only preselects a choice the user can change. None: nothing
+    matched, keep what the user chose.
+    """
+    text = _compact(name or "")
+    if not text:
+        return None
+    best: tuple[int, str] | None = None
+    for key, preset in presets.items():
+        for marker in preset.checkpoint_names:
+            if marker and marker in text and (best is None or len(marker) > best[0]):
+                best = (len(marker), key)
+    return None if best is None else best[1]
 
 
 #: Words that every Animagine preset name carries, so a bare version number is enough to name one.
@@ -182,6 +233,13 @@ def find_preset_name(name: str, presets: Mapping[str, Preset]) -> str | None:
             return hits[0]
         if hits:
             return None
+    # Last, a model's family word on its own ("pony", "NoobAI", "Illustrious XL"); a name with
+    # more in it ("animagine-xl-9") is not a family word, and matches nothing.
+    compact = _compact(wanted)
+    for text in (compact, compact.replace("xl", "")):
+        hits = [n for n, p in presets.items() if text in p.checkpoint_names]
+        if len(hits) == 1:
+            return hits[0]
     return None
 
 

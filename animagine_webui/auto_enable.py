@@ -1,4 +1,5 @@
-"""Switch the accordion on when an Animagine XL checkpoint is selected (UI only).
+"""Follow the checkpoint (UI only): switch the accordion on for an Animagine XL checkpoint,
+and preselect the preset whose model the checkpoint's name names (Pony, NoobAI, ...).
 
 The checkpoint dropdown (quicksettings, ``elem_id="setting_sd_model_checkpoint"``)
 is created after both tabs, while no script runner is current, so a script's own
@@ -19,10 +20,18 @@ from typing import Any
 CHECKPOINT_ELEM_ID = "setting_sd_model_checkpoint"
 
 _accordions: dict[str, Any] = {}  # tab name -> InputAccordion of the current UI build
+_preset_dropdowns: dict[str, Any] = {}  # tab name -> its preset dropdown
 
 
-def remember(tab: str, component: Any) -> None:
+def remember(tab: str, component: Any, preset: Any = None) -> None:
     _accordions[tab] = component
+    if preset is not None:
+        _preset_dropdowns[tab] = preset
+
+
+def preset_on_change(title: str | None, *, enabled: bool, preset_for: Callable[[str | None], str | None]) -> Any:
+    """The preset to preselect for ``title``, or None for "leave the user's choice"."""
+    return preset_for(title) if enabled else None
 
 
 def on_checkpoint_change(title: str | None, *, enabled: bool, is_animagine: Callable[[str | None], bool]) -> Any:
@@ -44,23 +53,31 @@ def wire(
     *,
     settings_enabled: Callable[[], bool],
     is_animagine: Callable[[str | None], bool],
+    preset_for: Callable[[str | None], str | None] = lambda title: None,
 ) -> bool:
     """Attach the change and page-load events to the checkpoint dropdown; False if there is nothing to do."""
     import gradio as gr
 
-    outputs = [c for c in _accordions.values() if c is not None]
+    accordions = [c for c in _accordions.values() if c is not None]
+    presets = [c for c in _preset_dropdowns.values() if c is not None]
+    outputs = accordions + presets
     if not outputs:
         return False
 
-    def updates(value: Any) -> Any:
-        result = [gr.update() if value is None else gr.update(value=value) for _ in outputs]
+    def updates(value: Any, preset: str | None) -> Any:
+        result = [gr.update() if value is None else gr.update(value=value) for _ in accordions]
+        result += [gr.update() if preset is None else gr.update(value=preset) for _ in presets]
         return result[0] if len(result) == 1 else result
 
+    def chosen(title: str) -> str | None:
+        return preset_on_change(title, enabled=settings_enabled(), preset_for=preset_for)
+
     def changed(title: str) -> Any:
-        return updates(on_checkpoint_change(title, enabled=settings_enabled(), is_animagine=is_animagine))
+        enable = on_checkpoint_change(title, enabled=settings_enabled(), is_animagine=is_animagine)
+        return updates(enable, chosen(title))
 
     def loaded(title: str) -> Any:
-        return updates(on_page_load(title, enabled=settings_enabled(), is_animagine=is_animagine))
+        return updates(on_page_load(title, enabled=settings_enabled(), is_animagine=is_animagine), chosen(title))
 
     component.change(fn=changed, inputs=[component], outputs=outputs, show_progress="hidden")
     try:

@@ -16,7 +16,7 @@ from animagine_prompt.presets import PresetError
 
 from . import api, auto_enable, infotext, tab, xyz
 from .engine import KNOWLEDGE_BASE, PRESETS, log, one_line
-from .model_detect import checkpoint_is_animagine
+from .model_detect import checkpoint_is_animagine, checkpoint_preset
 from .settings import option_infos, read_settings
 
 
@@ -70,6 +70,7 @@ def on_after_component(component: Any, **kwargs: Any) -> None:
             component,
             settings_enabled=lambda: _settings().auto_enable,
             is_animagine=checkpoint_is_animagine,
+            preset_for=lambda title: checkpoint_preset(title, PRESETS.all()),
         )
     except Exception as exc:
         log(f"auto-enable not wired: {one_line(exc)}")

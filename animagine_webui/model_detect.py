@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 import os
 import struct
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
+
+from animagine_prompt.presets import preset_for_checkpoint
 
 MARKER = "animagine"
 _MAX_HEADER = 64 * 1024 * 1024  # a header larger than this is not a real safetensors header
@@ -72,3 +75,24 @@ def model_is_sdxl(model: Any) -> bool | None:
         return None
     flag = getattr(model, "is_sdxl", None)
     return bool(flag) if flag is not None else None
+
+
+def checkpoint_preset(title: str | None, presets: Mapping[str, Any]) -> str | None:
+    """The preset a checkpoint's title, file name or ``modelspec.title`` names (``preset_for_checkpoint``)."""
+    if not title:
+        return None
+    found = preset_for_checkpoint(title, presets)
+    if found is not None:
+        return found
+    try:
+        from modules import sd_models  # type: ignore[import-not-found]
+
+        info: Any = sd_models.get_closet_checkpoint_match(title)
+    except Exception:
+        return None
+    filename = getattr(info, "filename", None) if info is not None else None
+    if not filename:
+        return None
+    return preset_for_checkpoint(os.path.basename(filename), presets) or preset_for_checkpoint(
+        safetensors_title(filename), presets
+    )

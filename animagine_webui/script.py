@@ -135,7 +135,7 @@ class AnimagineScript(scripts.Script):
         self.infotext_fields = [
             PasteField(component, reader) for component, reader in zip(inputs, readers, strict=False)
         ]
-        auto_enable.remember(tab, enable)
+        auto_enable.remember(tab, enable, preset_dd)
         return inputs
 
     # -- generation ----------------------------------------------------------------------

@@ -141,9 +141,14 @@ def option_infos(shared: Any, gr: Any, preset_names: list[str]) -> dict[str, Any
         "animagine_plain_names": info(True, "Replace a plain character name by its Danbooru tag").info(
             "makima -> makima (chainsaw man), miku -> hatsune miku; only when one character clearly has the most posts"
         ),
-        "animagine_append_quality": info(True, "Append the preset's quality tags"),
-        "animagine_auto_enable": info(True, "Switch the accordion on when an Animagine XL checkpoint is selected").info(
-            "matches 'animagine' in the checkpoint name or its modelspec.title; UI only, API calls are never changed"
+        "animagine_append_quality": info(True, "Add the preset's quality tags").info(
+            "at the end of the prompt, or at its start where the model's card puts them (Pony, NoobAI)"
+        ),
+        "animagine_auto_enable": info(
+            True, "Follow the checkpoint: switch the accordion on for Animagine XL, pick the preset its name names"
+        ).info(
+            "accordion: 'animagine' in the checkpoint name or its modelspec.title; preset: Animagine 4.0/3.1, "
+            "Illustrious, NoobAI, Pony by name; UI only, API calls are never changed"
         ),
         "animagine_warn_non_sdxl": info(True, "Warn when formatting for a model that is not SDXL"),
         "animagine_paste_original": info(

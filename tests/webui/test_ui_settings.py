@@ -111,12 +111,17 @@ def test_auto_enable_follows_the_checkpoint_dropdown(host, tmp_path):
     loads = [d for d in host.blocks.dependencies if d["trigger"] == "load" and dropdown in d["inputs"]]
     assert loads, "no page-load event reading the checkpoint dropdown"
     fn = host.blocks.fns[host.blocks.dependencies.index(deps[0])].fn
-    assert [u["value"] for u in fn(info.title)] == [True, True]  # both tabs' accordions
-    assert [u["value"] for u in fn("sd_xl_base_1.0.safetensors [31e35c80fc]")] == [False, False]
+    # both tabs' accordions, then both tabs' preset dropdowns
+    assert [u["value"] for u in fn(info.title)] == [True, True, "animagine-xl-4.0", "animagine-xl-4.0"]
+    base = fn("sd_xl_base_1.0.safetensors [31e35c80fc]")
+    assert [u.get("value") for u in base] == [False, False, None, None]  # the user's preset is left alone
+    pony = sd_models.add_checkpoint("ponyDiffusionV6XL_v6StartWithThisOne.safetensors", str(tmp_path / "p.safetensors"))
+    assert [u.get("value") for u in fn(pony.title)] == [False, False, "pony-diffusion-v6-xl", "pony-diffusion-v6-xl"]
     shared.opts.animagine_auto_enable = False
-    assert ["value" in u for u in fn(info.title)] == [False, False]
+    assert ["value" in u for u in fn(info.title)] == [False, False, False, False]
     outputs = set(deps[0]["outputs"])
-    assert {ours(scripts.scripts_txt2img).controls[0]._id, ours(scripts.scripts_img2img).controls[0]._id} <= outputs
+    txt, img = ours(scripts.scripts_txt2img), ours(scripts.scripts_img2img)
+    assert {txt.controls[0]._id, img.controls[0]._id, txt.controls[1]._id, img.controls[1]._id} <= outputs
     assert auto_enable.on_checkpoint_change(info.title, enabled=True, is_animagine=checkpoint_is_animagine) is True
     assert auto_enable.on_checkpoint_change("sdxl [1]", enabled=True, is_animagine=checkpoint_is_animagine) is False
     assert auto_enable.on_checkpoint_change(info.title, enabled=False, is_animagine=checkpoint_is_animagine) is None
