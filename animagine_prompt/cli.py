@@ -71,7 +71,7 @@ def _cmd_format(args: argparse.Namespace) -> int:
         return 0
     print(result.prompt if args.prompt_only else as_infotext(result))
     for w in result.warnings:
-        print(f"warning: {w.message}", file=sys.stderr)
+        print(f"{w.level}: {w.message}", file=sys.stderr)
     return 0
 
 

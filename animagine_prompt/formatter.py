@@ -16,7 +16,8 @@ from functools import lru_cache
 
 from .categories import Category
 from .classify import Analysis, Normaliser, analyse, escape_tag
-from .lint import lint_prompt, lint_settings, unique
+from .clip_bpe import default_counter
+from .lint import lint_length, lint_prompt, lint_settings, unique
 from .options import FormatOptions
 from .order import order_items
 from .presets import Preset
@@ -25,6 +26,7 @@ from .result import Change, Diagnostic, FormatResult, GenerationSettings, Tagged
 from .syntax import Boundary, Item, Part, Text, parse
 from .syntax.parse import host_reads_schedules, in_comment, trailing_weight
 from .tagdb_protocol import TagLookup
+from .tokens import approximate_tokens
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +107,7 @@ class _PartFormatter:
         self.changes: list[Change] = []
         self.analysed: list[Analysis] = []
         self.tags: list[TaggedItem] = []
+        self.placed: list[Analysis | None] = []  # the output's items in order, None for a BREAK
 
     def run(self) -> str:
         segs = [[analyse(item, self.norm) for item in seg.items] for seg in self.part.segments]
@@ -220,7 +223,10 @@ class _PartFormatter:
                 last[-1], last[-2] = last[-2], last[-1]
             else:
                 guard = ","
-        for outs in segments:
+        for s, outs in enumerate(segments):
+            if s and self.part.boundaries[s - 1].kind == "break":
+                self.placed.append(None)
+            self.placed.extend(o.analysis for o in outs)
             self.tags.extend(TaggedItem(o.analysis.key, o.analysis.category) for o in outs)
         texts = [", ".join(o.analysis.key for o in outs) for outs in segments]
         weight = self.part.weight.strip() or guard
@@ -390,9 +396,12 @@ def _format(
         changes = tuple(c for f in formatters for c in f.changes)
         tags = tuple(t for f in formatters for t in f.tags)
         analyses = [a for f in formatters for a in f.analysed]
-        diagnostics: list[Diagnostic] = (
-            lint_prompt(analyses, preset, db, suggest=True, plain_names=options.plain_names) if lint else []
-        )
+        diagnostics: list[Diagnostic] = []
+        if lint:
+            diagnostics += lint_prompt(analyses, preset, db, suggest=True, plain_names=options.plain_names)
+            bpe = default_counter()
+            count = bpe.count if bpe is not None else approximate_tokens
+            diagnostics += lint_length([f.placed for f in formatters], count, exact=bpe is not None)
         diagnostics += lint_settings(preset, width=width, height=height, cfg_scale=cfg_scale, steps=steps)
         return FormatResult(
             prompt=out,

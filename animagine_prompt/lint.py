@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from .categories import Category
 from .classify import Analysis
@@ -162,6 +162,48 @@ def lint_prompt(
             out.append(Diagnostic("weight-conflict", f"{name!r} appears with different weights: "
                                   + ", ".join(sorted(keys)) + " (all kept)", name))
     return out
+
+
+def lint_length(
+    parts: Sequence[Sequence[Analysis | None]], count: Callable[[str], int], *, exact: bool
+) -> list[Diagnostic]:
+    """One note when a prompt runs over CLIP's 75-token chunks: how many it makes, where each opens.
+
+    ``parts``: each AND part's output items in order, None where a ``BREAK`` stands. An
+    item costs its tags' tokens plus its comma (weights, brackets and ``<lora:…>`` are not
+    text to the encoder; both sides of a schedule count, the larger case). Whole items fill
+    a chunk until the next does not fit, as the host's comma backtracking keeps them whole.
+    ``exact``: counted with CLIP's own merge table; else ``count`` is an estimate and the
+    note says so. A prompt split only by the user's own ``BREAK`` gets no note.
+    """
+    worst: tuple[int, int, list[str]] | None = None  # (chunks, tokens, opening tags of chunks 2..)
+    for items in parts:
+        chunks = [0]
+        opening: list[str] = []
+        overflowed = False
+        fresh = False
+        for a in items:
+            if a is None:
+                if chunks[-1]:
+                    chunks.append(0)
+                    fresh = True
+                continue
+            cost = sum(count(leaf.written) for leaf in a.leaves) + 1
+            if chunks[-1] and chunks[-1] + cost > 75:
+                chunks.append(0)
+                overflowed = fresh = True
+            if fresh and a.leaves:
+                opening.append(a.leaves[0].written)
+                fresh = False
+            chunks[-1] += cost
+        if overflowed and (worst is None or len(chunks) > worst[0]):
+            worst = (len(chunks), sum(chunks), opening)
+    if worst is None:
+        return []
+    n, tokens, opening = worst
+    how = f"{tokens} tokens by CLIP's vocabulary" if exact else f"about {tokens} tokens: no CLIP vocabulary here"
+    where = "; ".join(f"chunk {k} opens at {tag!r}" for k, tag in enumerate(opening[:4], start=2))
+    return [Diagnostic("chunks", f"the prompt makes {n} chunks of 75 tokens ({how}); {where}", level="note")]
 
 
 def lint_settings(

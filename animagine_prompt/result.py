@@ -26,6 +26,7 @@ class Diagnostic:
     message: str
     subject: str = ""
     suggestion: str | None = None
+    level: str = "warning"  # "note": worth knowing, nothing wrong (how many 75-token chunks a prompt makes)
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,8 @@ class FormatResult:
             "tags": [{"text": t.text, "category": t.category.value} for t in self.tags],
             "warnings": [w.message for w in self.warnings],
             "diagnostics": [
-                {"code": w.code, "message": w.message, "subject": w.subject, "suggestion": w.suggestion}
+                {"code": w.code, "message": w.message, "subject": w.subject, "suggestion": w.suggestion,
+                 "level": w.level}
                 for w in self.warnings
             ],
             "changes": [

@@ -21,12 +21,12 @@ from animagine_prompt.presets import Preset
 from animagine_prompt.resolution import aspect_label
 from animagine_prompt.result import Diagnostic, FormatResult, GenerationSettings
 from animagine_prompt.tagdb.keys import normalize_key
+from animagine_prompt.tokens import ChunkReport, approximate_tokens, chunk_report
 
 from .context import TabContext
 from .infotext import animagine_params, to_infotext
 from .items import item_spans
 from .render import diff_html, output_items, settings_html, tokens_html, warnings_html
-from .tokens import ChunkReport, approximate_tokens, chunk_report
 
 T = TypeVar("T")
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from html import escape
 
 from animagine_prompt.result import Change, Diagnostic, FormatResult, GenerationSettings
+from animagine_prompt.tokens import CHUNK, ChunkReport
 
 from .items import prompt_items
-from .tokens import CHUNK, ChunkReport
 
 CHANGE_KINDS = ("moved", "added", "cleaned", "named", "removed")
 
