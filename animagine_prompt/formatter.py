@@ -61,6 +61,21 @@ def series_of(info_name: str, db: TagLookup) -> str | None:
     return None
 
 
+_FRANCHISE_QUALIFIER = re.compile(r" \((?:series|franchise)\)$")
+
+
+def _franchise_written(series: str, written: Sequence[str]) -> bool:
+    """True when the prompt already names ``series``'s franchise: ``idolmaster`` for
+    ``idolmaster shiny colors``, ``fate (series)`` for ``fate/stay night``, ``pokemon`` for
+    ``pokemon (anime)``. The user chose how to name the work; a second series tag would only
+    repeat it (issue 13: never a second series when an equivalent one is in the prompt)."""
+    for name in written:
+        base = _FRANCHISE_QUALIFIER.sub("", name)
+        if len(base) >= 4 and series != name and series.startswith(base) and series[len(base):][:1] in (" ", "/", ":"):
+            return True
+    return False
+
+
 def _names(analyses: Sequence[Analysis]) -> set[str]:
     """Every tag present, by canonical name (known) or lower-cased text (unknown)."""
     return {leaf.info.name if leaf.info is not None else leaf.written.lower() for a in analyses for leaf in a.leaves}
@@ -118,6 +133,10 @@ class _PartFormatter:
         pinned = [any(not it.balanced for it in seg.items) for seg in self.part.segments]
 
         if self.options.add_series:
+            written_series = [
+                a.tag.info.name for a in self.analysed
+                if a.tag is not None and a.tag.info is not None and a.tag.info.category is Category.COPYRIGHT
+            ]
             for s, seg in enumerate(segs):
                 if pinned[s]:
                     continue
@@ -126,7 +145,7 @@ class _PartFormatter:
                     if tag is None or tag.info is None or tag.info.category is not Category.CHARACTER:
                         continue
                     series = series_of(tag.info.name, self.norm.db)
-                    if series is not None and series not in present:
+                    if series is not None and series not in present and not _franchise_written(series, written_series):
                         present.add(series)
                         j = i
                         while j + 1 < len(seg) and seg[j + 1].category is Category.COPYRIGHT:
@@ -261,7 +280,10 @@ def _join_segments(texts: list[str], boundaries: Sequence[Boundary]) -> str:
     body = texts[0]
     for boundary, text in zip(boundaries, texts[1:]):
         if boundary.kind == "break":
-            body = f"{body} BREAK {text}"
+            # A lone trailing backslash was the user's escaped comma (``\\, BREAK``): without its
+            # comma it would escape the space and the chunk would lose the comma's token.
+            glue = "," if (len(body) - len(body.rstrip("\\"))) % 2 else ""
+            body = f"{body}{glue} BREAK {text}"
         elif boundary.comma_before and body.strip():
             body = f"{body},\n{boundary.raw}\n{', ' if boundary.comma_after else ''}{text}"
         elif text and body.strip():

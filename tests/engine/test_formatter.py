@@ -149,8 +149,8 @@ def test_seed_prompt_is_the_one_in_the_model_card():
 
 def test_seed_user_prompt_is_ordered_with_weights_and_lora_intact(fmt):
     out = fmt(SEED_PROMPT).prompt
-    # The curated table gives higuchi madoka her own series; a written franchise is another tag, as on Danbooru.
-    assert out.startswith("(1girl:1.4), higuchi madoka, idolmaster, idolmaster shiny colors, (nsfw:1.3), ")
+    # higuchi madoka's series is idolmaster shiny colors; the written franchise already names it.
+    assert out.startswith("(1girl:1.4), higuchi madoka, idolmaster, (nsfw:1.3), ")
     assert out.endswith("<lora:covered navel XL-v1:0.8>, masterpiece, high score, great score, absurdres")
     # Danbooru aliases "cheongsam" to "china dress": the model learned the tag under that name.
     for piece in ["(light-blue theme:1.1) | white theme", "(china dress:1.2)", "side-tie panties | himopan"]:

@@ -274,3 +274,17 @@ def test_exempt_items_are_compared_by_presence():
 )
 def test_balanced(prompt, expected):
     assert meaning.balanced(prompt) is expected
+
+
+def test_escaped_comma_before_break_keeps_its_comma(db):
+    # Found by test_idempotent: "\\, BREAK" lost its comma, and the lone backslash then
+    # escaped the space before BREAK, so a second pass changed the text again.
+    before = "\\, BREAK, :0.5"
+    once = format_prompt(before, db=db, preset=get_preset("4.0")).prompt
+    assert format_prompt(once, db=db, preset=get_preset("4.0")).prompt == once
+
+    def first_chunk(text: str) -> str:
+        fragments = hostsem.attention(text.split(":0.5")[0])
+        return "".join(t for t, w in fragments[: fragments.index(hostsem.BREAK)]).strip()
+
+    assert first_chunk(once) == first_chunk(before) == ","

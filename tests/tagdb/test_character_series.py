@@ -80,3 +80,18 @@ def test_each_series_is_listed_once_with_aliases_of_its_own(db: TagDB) -> None:
     listed = [tag for tag in listed if tag and not tag.startswith("#") and tag != "tag"]
     assert len(listed) == len(set(listed))
     assert set(load_character_series(TABLE).by_key.values()) == set(listed)  # no series missing, none spare
+
+
+@pytest.mark.parametrize(
+    ("prompt", "franchise", "series"),
+    [
+        ("higuchi madoka, idolmaster, 1girl", "idolmaster", "idolmaster shiny colors"),
+        (r"tohsaka rin, fate \(series\), 1girl", r"fate \(series\)", "fate/stay night"),
+        ("ash ketchum, pokemon, 1boy", "pokemon", r"pokemon \(anime\)"),
+    ],
+)
+def test_a_written_franchise_counts_as_its_series(db: TagDB, prompt: str, franchise: str, series: str) -> None:
+    result = format_prompt(prompt, db=db, preset=V40)
+    assert franchise in result.prompt and series not in result.prompt
+    alone = format_prompt(prompt.replace(f"{franchise}, ", ""), db=db, preset=V40)
+    assert series in alone.prompt  # without the franchise the character still brings its series
