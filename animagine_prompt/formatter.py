@@ -294,30 +294,36 @@ def _join_segments(texts: list[str], boundaries: Sequence[Boundary]) -> str:
 
 
 def _format_negative(negative: str, preset: Preset, options: FormatOptions, norm: Normaliser) -> str:
-    """The user's negative first, then the preset's tags that are missing (weights respected)."""
+    """The user's negative first, then the preset's tags that are missing (weights respected).
+
+    The preset's tags stand as the model card writes them, also when they are already there:
+    the card may list two words Danbooru aliases to one tag ("error" and "artistic error" in
+    3.1's, "anthro" and "furry" in NoobAI's), and what this function adds must read the same
+    on a second pass. The user's other tags are matched by their canonical tag, as in a prompt.
+    """
     if not options.inject_negative:
         return negative
     part = parse(negative, split_and=False).parts[0]
     segs = [[analyse(item, norm) for item in seg.items] for seg in part.segments]
-    present_keys = {a.key for seg in segs for a in seg}
-    present_names = _names([a for seg in segs for a in seg])
+    cards = frozenset(preset.negative)
+    users = [a for seg in segs for a in seg if a.source not in cards]
+    present_written = {a.source for seg in segs for a in seg if a.source in cards}
+    present_keys = {a.key for a in users}
+    present_names = _names(users)
     extra: list[Analysis] = []
-    written: set[str] = set()
     for a in _preset_negative(preset.negative, norm):
         tag = a.tag
         name = None if tag is None else (tag.info.name if tag.info is not None else tag.written.lower())
-        # Against the user's tags, a Danbooru alias is the same tag; among the preset's own, the
-        # card's words stand as written (NoobAI's card lists "anthro" and "furry", one tag to Danbooru).
-        if a.key in present_keys or name in present_names or a.source in written:
+        if a.source in present_written or a.key in present_keys or name in present_names:
             continue
-        written.add(a.source)
+        present_written.add(a.source)
         extra.append(a)
     texts = []
     for s, (seg, raw) in enumerate(zip(segs, part.segments)):
-        keys = _dedupe_keys(seg) if all(it.balanced for it in raw.items) else [a.key for a in seg]
+        spelled = [a.source if a.source in cards else a.key for a in seg]
+        keys = _dedupe(spelled) if all(it.balanced for it in raw.items) else spelled
         if s == len(segs) - 1 and extra:
             at = _append_at(raw.items) + 1
-            # The preset's tags exactly as the model card writes them ("error", not its alias target).
             keys = keys[:at] + [a.source for a in extra] + keys[at:]
         texts.append(", ".join(keys))
     return _join_segments(texts, part.boundaries)
@@ -329,13 +335,13 @@ def _preset_negative(negative: tuple[str, ...], norm: Normaliser) -> tuple[Analy
     return tuple(analyse(found[0], norm) for found in items if found)
 
 
-def _dedupe_keys(seg: Sequence[Analysis]) -> list[str]:
+def _dedupe(texts: Sequence[str]) -> list[str]:
     seen: set[str] = set()
     out = []
-    for a in seg:
-        if a.key not in seen:
-            seen.add(a.key)
-            out.append(a.key)
+    for text in texts:
+        if text not in seen:
+            seen.add(text)
+            out.append(text)
     return out
 
 

@@ -22,15 +22,30 @@ _MIN_SUGGEST_LEN = 5
 _MIN_SIMILARITY = 80.0
 
 
+def _max_edits(key: str) -> int:
+    """Typos a near-miss may be apart: one in a short word (``smlie``), more in longer text;
+    ``kawaii`` is two from ``kawajiri``, which is another word, not a slip of the finger."""
+    return 1 if len(key) <= 6 else 2 if len(key) <= 12 else 3
+
+
+def _all_real_words(written: str, db: TagLookup) -> bool:
+    """Every word is one some general tag uses: a phrase the data has no tag for, not a typo."""
+    real_words = getattr(db, "all_tag_words", None)  # in-memory test tables have no word list
+    return real_words is not None and bool(real_words(written))
+
+
 def _close_matches(written: str, candidates: Sequence[str], db: TagLookup) -> list[str]:
     """Near-misses worth showing. Artist names are left out: there are 581k of them, and
     ordinary general tags ("night", "casual") nearly always sit one letter from one."""
     from rapidfuzz import fuzz
+    from rapidfuzz.distance import OSA
 
     key = written.lower().replace("_", " ").replace("\\", "")
+    if _all_real_words(key, db):
+        return []
     out = []
     for c in candidates:
-        if c == key or fuzz.ratio(key, c) < _MIN_SIMILARITY:
+        if c == key or fuzz.ratio(key, c) < _MIN_SIMILARITY or OSA.distance(key, c) > _max_edits(key):
             continue
         info = db.lookup(c)
         if info is not None and info.category is not Category.ARTIST:

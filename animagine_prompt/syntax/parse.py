@@ -13,8 +13,9 @@ that whatever we treat as one unit is one unit for the host too:
 * commas split items only at bracket depth 0;
 * ``BREAK`` and comment lines split segments only at depth 0 (deeper, they stay
   inside the item that carries them, which then moves as a whole);
-* a closer with no partner, or a bracket never closed, marks its item
-  *unbalanced*: the formatter then never moves anything in that segment.
+* a bracket never closed, or a closer with no partner inside a bracket, marks its item
+  *unbalanced*: the formatter then never moves anything in that segment (a closer with
+  no partner at depth 0, as in ``:)``, is plain text to the host wherever it stands).
 
 Parsing is total and lossless: every string parses, and ``render(parse(s)) == s``.
 """
@@ -96,13 +97,14 @@ def _tokens_to_elements(text: str) -> list:
             return parent
         # No partner: literal text for the host. Crossing brackets like "([a)]" are
         # paired by kind in the host and by nesting here, so the item is marked and
-        # never moved.
+        # never moved. At depth 0 nothing is open, for us or for the host (each of our
+        # pops matched a closer of its own kind, which pops the host's stack of that kind
+        # too), so the closer is plain text wherever the item goes: the emoticon ":)"
+        # moves like any word, and never blocks its segment.
         here = stack[-1][1] if stack else top
         _append_text(here, tok)
         if stack:
             troubled = True
-        else:
-            top.append(_Mark("", "bad"))
         return here
 
     for m in _TOKEN.finditer(text):

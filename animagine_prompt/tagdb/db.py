@@ -28,6 +28,7 @@ from .names import CharacterNames, NameMatch
 from .series import load_character_series
 from .sources import SOURCE_CURATED, SOURCE_KGEN, SOURCE_USER, SourceInfo, TagSource
 from .user import parse_user_overrides
+from .words import general_words, split_words
 
 log = logging.getLogger(__name__)
 
@@ -285,6 +286,13 @@ class TagDB:
             if info is not None and info.category is Category.CHARACTER:
                 known.append((info.name, posts))
         return NameMatch(found.name, tuple(known)) if known else None
+
+    def all_tag_words(self, text: str) -> bool:
+        """Every word of ``text`` is part of some general tag's name or alias (``glass tube``,
+        ``dark theme``, ``bangs``): a phrase without a tag of its own, not a typo."""
+        words = split_words(text)
+        known = general_words(BUNDLED_GENERAL)
+        return bool(words) and all(w in known for w in words)
 
     def series_for_character(self, name: str) -> str | None:
         """The copyright a character tag's qualifier names, or None.

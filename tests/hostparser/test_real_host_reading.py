@@ -18,9 +18,12 @@ Run with ``./dev.sh test-host`` (``ANIMAGINE_HOST_EXAMPLES`` examples per test a
 
 from __future__ import annotations
 
+import json
 import math
 import os
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from support import hostsem, meaning
@@ -127,5 +130,41 @@ def test_the_engine_keeps_the_meaning_the_host_reads(host, prompt, options):
             for text in (change.text, change.original):
                 if text:
                     exempt |= meaning.item_keys(text, DB)
+    diffs = meaning.differences(before, after, exempt=exempt)
+    assert not diffs, f"{host.name}: " + "; ".join(diffs[:3])
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "real_prompts.jsonl"
+REAL_ROWS = [json.loads(line) for line in FIXTURES.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def real_db():
+    from animagine_prompt.knowledge import load_knowledge
+
+    return load_knowledge()
+
+
+@pytest.mark.parametrize("row", REAL_ROWS, ids=[str(i) for i in range(len(REAL_ROWS))])
+def test_real_prompts_keep_the_meaning_the_host_reads(host, real_db, row):
+    """Every prompt of tests/fixtures/real_prompts.jsonl, read by the host's own parser before and after."""
+    prompt = row["prompt"]
+    result = format_prompt(prompt, db=real_db, preset=PRESET, negative=row["negative"])
+    for text in (prompt, result.prompt):
+        problem = _disagreement(host.view(text), _oracle(text, host.dialect))
+        assert problem is None, f"{host.name} reads {text!r} unlike the model: {problem}"
+    read = _reader(host)
+    options = {"dialect": host.dialect, "reader": read, "plain_names": True}
+    try:
+        before = meaning.meaning(prompt, real_db, **options)
+    except hostsem.HostError:
+        pytest.skip("the host fails on this prompt, or reads it differently per process: no meaning to keep")
+    after = meaning.meaning(result.prompt, real_db, **options)
+    exempt: set = set()
+    for change in result.changes:
+        if change.kind in ("added", "removed"):
+            for text in (change.text, change.original):
+                if text:
+                    exempt |= meaning.item_keys(text, real_db)
     diffs = meaning.differences(before, after, exempt=exempt)
     assert not diffs, f"{host.name}: " + "; ".join(diffs[:3])
