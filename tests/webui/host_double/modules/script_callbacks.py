@@ -61,17 +61,23 @@ def _caller_file() -> str:
     return "unknown file"
 
 
-def _add(category: str, callback: Callable[..., Any], name: str | None) -> None:
-    filename = _caller_file()
-    entries = callback_map[f"callbacks_{category}"]
+def add_callback(callbacks, fun, *, name=None, category="unknown", filename=None):
+    """What every ``on_*`` calls; the caller's stack is read only when ``filename`` is None
+    (A: script_callbacks.py:127-130, reForge the same)."""
+    filename = _caller_file() if filename is None else filename
     base = f"{_extension_of(filename)}/{os.path.basename(filename)}/{category}" + (f"/{name}" if name else "")
-    taken = {e.name for e in entries}
+    taken = {e.name for e in callbacks}
     unique = base
     suffix = 0
     while unique in taken:
         suffix += 1
         unique = f"{base}-{suffix}"
-    entries.append(ScriptCallback(filename, callback, unique))
+    callbacks.append(ScriptCallback(filename, fun, unique))
+
+
+def _add(category: str, callback: Callable[..., Any], name: str | None) -> None:
+    add_callback(callback_map[f"callbacks_{category}"], callback, name=name, category=category,
+                 filename=_caller_file())
 
 
 def _depth_first(deps: dict[str, list[str]]) -> list[str]:
