@@ -4,6 +4,7 @@
 #   ./dev.sh format "PROMPT"   format one prompt on the command line
 #   ./dev.sh test              ruff, every test (gradio 3.41.2 and 4.40.0, headless chromium), the
 #                              non-browser suite again under Python 3.10 when one is here, then the benchmarks
+#   ./dev.sh screenshots       docs/screenshots/tab-{desktop,phone}-g{3,4}.png again (docs/screenshots.py, both gradios)
 #   ./dev.sh test-host         the differential tier against the real hosts' prompt parsers (opt-in)
 #   ./dev.sh test-realhost     tests/realhost/ against the real A1111 and reForge that shared/realhost/setup.sh
 #                              builds under REALHOST_DIR (default ~/.cache/realhost), one host at a time, then
@@ -93,6 +94,12 @@ case "${1:-}" in
       say "no Python 3.10 here (python3.10 on PATH or pyenv): the 3.10 run is skipped"
     fi
     .venv/bin/python bench/run_all.py ;;
+  screenshots)
+    venv .venv "$PY" gradio3 dev
+    venv .venv-g4 "$PY" gradio4 dev
+    ensure_chromium
+    .venv/bin/python docs/screenshots.py
+    .venv-g4/bin/python docs/screenshots.py ;;
   test-host)
     # The differential tier: the real hosts' own prompt parsers (tests/hostparser). Needs a
     # ../shared/realhost set-up (REALHOST_DIR) or ANIMAGINE_HOST_A1111 / ANIMAGINE_HOST_REFORGE.
@@ -109,5 +116,5 @@ case "${1:-}" in
     ANIMAGINE_REALHOST=1 .venv/bin/python -m pytest -q -p no:cacheprovider tests/realhost "$@"
     .venv/bin/python tests/realhost/start_cost.py ;;
   *)
-    echo "usage: ./dev.sh app | format PROMPT | test | test-host | test-realhost" >&2; exit 2 ;;
+    echo "usage: ./dev.sh app | format PROMPT | test | screenshots | test-host | test-realhost" >&2; exit 2 ;;
 esac

@@ -25,15 +25,38 @@ class Category(str, Enum):
     NETWORK = "network"
     WILDCARD = "wildcard"
 
+    @property
+    def word(self) -> str:
+        """What a person reads for this category (``copyright`` is "series"); see :data:`CATEGORY_WORDS`."""
+        return CATEGORY_WORDS[self]
+
     @classmethod
     def parse(cls, text: str) -> Category:
-        """Accept a category name as a user writes it in an overrides file."""
-        key = text.strip().lower()
+        """Accept a category name as a user writes it in an overrides file (also the word the UI shows)."""
+        key = " ".join(text.strip().lower().split())
         key = _ALIASES.get(key, key)
         return cls(key)
 
 
+#: The one table of plain words for categories, for everything a person reads (the tab's chips, legend
+#: and lookups). The values above stay the machine-readable names (JSON, ``tags/*.csv``).
+CATEGORY_WORDS: dict[Category, str] = {
+    Category.PEOPLE: "people",
+    Category.CHARACTER: "character",
+    Category.COPYRIGHT: "series",
+    Category.ARTIST: "artist",
+    Category.RATING: "rating",
+    Category.GENERAL: "general",
+    Category.META: "image info",
+    Category.YEAR: "year",
+    Category.QUALITY: "quality",
+    Category.SCORE: "score",
+    Category.NETWORK: "LoRA",
+    Category.WILDCARD: "wildcard",
+}
+
 _ALIASES = {
+    **{word.lower(): c.value for c, word in CATEGORY_WORDS.items() if word.lower() != c.value},
     "series": "copyright",
     "franchise": "copyright",
     "char": "character",

@@ -45,6 +45,54 @@ class Change:
     reason: str = ""
 
 
+#: Plain words for :attr:`Change.kind` (and what each means), for what a person reads; ``kind`` itself
+#: stays the machine-readable value of the JSON output.
+CHANGE_WORDS: dict[str, tuple[str, str]] = {
+    "moved": ("moved", "put where Animagine XL expects it"),
+    "added": ("added", "added by the formatter: quality tags, a character's series, a rating"),
+    "cleaned": ("respelled", "same tag, Danbooru's spelling: underscores, escapes, aliases, spaces"),
+    "named": ("renamed", "renamed from a plain name to the character tag it means"),
+    "removed": ("removed", "a duplicate, dropped"),
+}
+
+#: Plain words for :attr:`Diagnostic.code`, for what a person reads; ``code`` stays machine-readable.
+DIAGNOSTIC_WORDS: dict[str, str] = {
+    "empty-prompt": "empty prompt",
+    "unbalanced": "unbalanced brackets",
+    "ambiguous-name": "name of several characters",
+    "natural-language": "a sentence, not tags",
+    "non-ascii": "not a Danbooru tag",
+    "unknown-tag": "unknown tag",
+    "negative-quality": "belongs in the negative prompt",
+    "model-mismatch": "tag of another model",
+    "people-conflict": "people counts disagree",
+    "rating-conflict": "two ratings",
+    "weight-conflict": "different weights",
+    "size-too-large": "size too large",
+    "size-off-bucket": "untrained size",
+    "cfg-range": "CFG out of range",
+    "steps-range": "steps out of range",
+    "internal-error": "formatter error",
+    "chunks": "75-token chunks",
+}
+
+
+def change_word(kind: str) -> str:
+    """The word a person reads for a change kind (``named`` is "renamed"); unknown kinds as they are."""
+    return CHANGE_WORDS.get(kind, (kind, ""))[0]
+
+
+def change_meaning(kind: str) -> str:
+    """One line on what a change kind means, for a tooltip; "" for an unknown kind."""
+    return CHANGE_WORDS.get(kind, ("", ""))[1]
+
+
+def diagnostic_word(code: str) -> str:
+    """The words a person reads for a lint code (``ambiguous-name`` is "name of several characters");
+    an unknown code with its hyphens read as spaces."""
+    return DIAGNOSTIC_WORDS.get(code, code.replace("-", " "))
+
+
 @dataclass(frozen=True)
 class TaggedItem:
     text: str

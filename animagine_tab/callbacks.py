@@ -21,6 +21,7 @@ from animagine_prompt.presets import Preset
 from animagine_prompt.resolution import aspect_label
 from animagine_prompt.result import Diagnostic, FormatResult, GenerationSettings
 from animagine_prompt.tagdb.keys import normalize_key
+from animagine_prompt.tagdb.sources import source_word
 from animagine_prompt.tokens import ChunkReport, approximate_tokens, chunk_report
 
 from .context import TabContext
@@ -409,14 +410,11 @@ def sources_md(session: TabSession) -> str:
         return f"Cannot list tag sources: {exc}"
     if not sources:
         return "No tag sources loaded: only built-in people/rating/quality tags are known."
-    lines = ["| source | kind | tags | where |", "|---|---|---:|---|"]
-    for s in sources:
+    lines = ["| source | tags | where |", "|---|---:|---|"]
+    for s in sources:  # the name says what kind of source it is; ``kind`` is the engine's code for it
         status = "" if getattr(s, "ok", True) else " ⚠"
         problem = f" ({s.problem})" if getattr(s, "problem", None) else ""
-        lines.append(
-            f"| {s.name}{status} | {getattr(s, 'kind', '')} | {getattr(s, 'entries', '')} | "
-            f"{getattr(s, 'path', '') or ''}{problem} |"
-        )
+        lines.append(f"| {s.name}{status} | {getattr(s, 'entries', '')} | {getattr(s, 'path', '') or ''}{problem} |")
     return "\n".join(lines)
 
 
@@ -430,7 +428,7 @@ def lookup_md(session: TabSession, text: str) -> str:
         near = session.db.suggest(text, 3)
         hint = f" Did you mean: {', '.join(near)}?" if near else ""
         return f"`{text}` is not in the database.{hint}"
-    return f"`{text}` → **{info.name}**: {info.category.value} (from {info.source})"
+    return f"`{text}` → **{info.name}**: {info.category.word} (from {source_word(info.source)})"
 
 
 def overrides_text(rows: Iterable[tuple[str, Category]]) -> str:

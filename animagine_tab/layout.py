@@ -8,6 +8,7 @@ without touching the host's elements.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import gradio as gr
@@ -21,7 +22,40 @@ from .context import TabContext
 #: gradio 4 sends no ``.input`` event while one is pending (its default ``trigger_mode`` is
 #: "once"), so fast typing lost the last keystroke's suggestions; "always_last" sends it once
 #: the pending one is done. gradio 3 sends every event and has no such argument.
-_LAST_KEYSTROKE: dict[str, Any] = {"trigger_mode": "always_last"} if int(gr.__version__.split(".")[0]) >= 4 else {}
+_GRADIO_MAJOR = int(gr.__version__.split(".")[0])
+_LAST_KEYSTROKE: dict[str, Any] = {"trigger_mode": "always_last"} if _GRADIO_MAJOR >= 4 else {}
+
+#: Rows whose controls stand side by side on a wide screen and stack in one column on a phone (style.css).
+_STACK = ["animagine-row"]
+
+#: Names a screen reader can say, where gradio leaves none, and a keyboard-reachable accordion header. Both
+#: gradios let a read-only textbox's copy button take the box's <label> (the box itself is left unnamed);
+#: gradio 3.41 also leaves a slider's number box unnamed and makes the accordion header a plain div.
+#: Only elements without a name are touched, so what gradio 4 names itself stays. Run once on page load.
+_A11Y_JS = """() => {
+  for (const range of document.querySelectorAll("[id^=animagine_] input[type=range]")) {
+    const label = (range.labels && range.labels[0] ? range.labels[0].textContent : "").trim();
+    const number = range.closest("[id^=animagine_]").querySelector("input[type=number]:not([aria-label])");
+    if (label && number) number.setAttribute("aria-label", label + " (number)");
+  }
+  for (const [id, label] of Object.entries(COPY)) {  // the copy button takes the box's <label> for itself
+    const button = document.querySelector("#" + id + " button:not([aria-label])");
+    if (button) button.setAttribute("aria-label", "Copy " + label.charAt(0).toLowerCase() + label.slice(1));
+    const box = document.querySelector("#" + id + " textarea:not([aria-label])");
+    if (box) box.setAttribute("aria-label", label);
+  }
+  for (const head of document.querySelectorAll("[id^=animagine_] div.label-wrap")) {
+    const said = () => head.setAttribute("aria-expanded", head.classList.contains("open") ? "true" : "false");
+    head.setAttribute("tabindex", "0");
+    head.setAttribute("role", "button");
+    said();
+    head.addEventListener("click", () => setTimeout(said, 0));
+    head.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); head.click(); }
+    });
+  }
+  return [];
+}"""
 
 _EXAMPLE = "hatsune_miku, 1girl, long hair, smile, vocaloid, twintails"
 
@@ -63,7 +97,7 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
     db_now = session.ready  # False inside a host that loads the database after its start
 
     with gr.Blocks(analytics_enabled=False, title=ctx.title, css=ctx.css or None, theme=_theme()) as blocks:
-        with gr.Row(elem_id="animagine_settings_row", equal_height=False):
+        with gr.Row(elem_id="animagine_settings_row", equal_height=False, elem_classes=_STACK):
             with gr.Column(scale=1, min_width=240):
                 preset = gr.Dropdown(
                     choices=list(ctx.presets), value=first.name, label="Model preset", elem_id="animagine_preset"
@@ -82,7 +116,7 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
             flags = gr.CheckboxGroup(
                 choices=list(cb.OPTION_FLAGS), value=cb.default_flags(), label="Rewrite", elem_id="animagine_flags"
             )
-            with gr.Row():
+            with gr.Row(elem_classes=_STACK):
                 placement = gr.Radio(
                     choices=list(cb.PLACEMENTS),
                     value=next(iter(cb.PLACEMENTS)),
@@ -99,7 +133,7 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
 
         with gr.Tabs(elem_id="animagine_tabs") as tabs:
             with gr.Tab("Formatter", id="formatter", elem_id="animagine_formatter_tab"):
-                with gr.Row(equal_height=False):
+                with gr.Row(equal_height=False, elem_classes=_STACK):
                     with gr.Column():
                         source = gr.Textbox(
                             label="Your prompt", lines=4, placeholder=_EXAMPLE, elem_id="animagine_input"
@@ -139,7 +173,7 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
                     ]
 
             with gr.Tab("Builder", id="builder", elem_id="animagine_builder_tab") as builder_tab:
-                with gr.Row():
+                with gr.Row(elem_classes=_STACK):
                     people = gr.Dropdown(
                         choices=list(cb.PEOPLE), value="1girl", label="People", elem_id="animagine_b_people"
                     )
@@ -157,7 +191,7 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
                     label="Characters",
                     elem_id="animagine_b_character_picks",
                 )
-                with gr.Row():
+                with gr.Row(elem_classes=_STACK):
                     rating = gr.Dropdown(
                         choices=["", *RATINGS], value="safe", label="Rating", elem_id="animagine_b_rating"
                     )
@@ -202,7 +236,7 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
                     cb.sources_md(session) if db_now else cb.LOADING_NOTE, elem_id="animagine_sources"
                 )
                 refresh = gr.Button("Reload tag database", size="sm", elem_id="animagine_reload")
-                with gr.Row():
+                with gr.Row(elem_classes=_STACK):
                     probe = gr.Textbox(label="Look up a tag", elem_id="animagine_lookup")
                     probe_out = gr.Markdown(elem_id="animagine_lookup_result")
                 editable = ctx.overrides_file is not None
@@ -401,5 +435,9 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
             return [fresh, fresh_rev, fresh, cb.sources_md(session)]
 
         database_tab.select(on_open_database, [overrides, loaded, revision], [overrides, revision, loaded, sources])
+
+        copyable = [out, out_neg, built, built_neg, conflict]
+        a11y = _A11Y_JS.replace("COPY", json.dumps({c.elem_id: c.label for c in copyable}))
+        blocks.load(None, None, None, **({"js": a11y} if _GRADIO_MAJOR >= 4 else {"_js": a11y}))
 
     return blocks

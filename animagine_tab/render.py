@@ -10,12 +10,59 @@ from __future__ import annotations
 
 from html import escape
 
-from animagine_prompt.result import Change, Diagnostic, FormatResult, GenerationSettings
+from animagine_prompt.categories import CATEGORY_WORDS, Category
+from animagine_prompt.result import (
+    CHANGE_WORDS,
+    Change,
+    Diagnostic,
+    FormatResult,
+    GenerationSettings,
+    change_meaning,
+    change_word,
+    diagnostic_word,
+)
 from animagine_prompt.tokens import CHUNK, ChunkReport
 
 from .items import prompt_items
 
-CHANGE_KINDS = ("moved", "added", "cleaned", "named", "removed")
+#: Change kinds in the order the legend counts them; their words come from the engine's CHANGE_WORDS.
+CHANGE_KINDS = tuple(CHANGE_WORDS)
+
+#: What a chip's left edge says an item is: category → the class style.css colours it by. The one
+#: table of it: the chips and the category legend are both drawn from it, in this order.
+CATEGORY_CLASSES: dict[Category, str] = {
+    Category.PEOPLE: "animagine-cat-people",
+    Category.CHARACTER: "animagine-cat-character",
+    Category.COPYRIGHT: "animagine-cat-copyright",
+    Category.RATING: "animagine-cat-rating",
+    Category.GENERAL: "animagine-cat-general",
+    Category.ARTIST: "animagine-cat-artist",
+    Category.YEAR: "animagine-cat-year",
+    Category.META: "animagine-cat-meta",
+    Category.QUALITY: "animagine-cat-quality",
+    Category.SCORE: "animagine-cat-score",
+    Category.NETWORK: "animagine-cat-network",
+    Category.WILDCARD: "animagine-cat-wildcard",
+}
+
+
+def _category(value: str) -> Category | None:
+    try:
+        return Category(value)
+    except ValueError:
+        return None
+
+
+def category_legend_html() -> str:
+    """One small chip per category, with its word and its chip's class (so its colour)."""
+    items = "".join(
+        f"<span class='animagine-chip animagine-legend-cat {cls}'>{escape(CATEGORY_WORDS[category])}</span>"
+        for category, cls in CATEGORY_CLASSES.items()
+    )
+    return (
+        "<div class='animagine-legend animagine-category-legend' aria-label='What the left edge of a tag means'>"
+        f"<span class='animagine-legend-title'>Left edge:</span>{items}</div>"
+    )
 
 
 def output_items(result: FormatResult) -> list[tuple[str, str]]:
@@ -50,7 +97,11 @@ def _change_line(change: Change) -> str:
     if change.kind in ("cleaned", "named") and change.original:
         what = f"<code>{escape(change.original)}</code> → {what}"
     reason = f" <span class='animagine-reason'>{escape(change.reason)}</span>" if change.reason else ""
-    return f"<li class='animagine-{escape(change.kind)}'><b>{escape(change.kind)}</b> {what}{reason}</li>"
+    meaning = escape(change_meaning(change.kind), quote=True)
+    return (
+        f"<li class='animagine-{escape(change.kind)}'><b title='{meaning}'>{escape(change_word(change.kind))}</b> "
+        f"{what}{reason}</li>"
+    )
 
 
 def diff_html(result: FormatResult, chunks: ChunkReport | None = None) -> str:
@@ -70,29 +121,33 @@ def diff_html(result: FormatResult, chunks: ChunkReport | None = None) -> str:
             chips.append(f"<span class='animagine-chunk-break' title='token chunk {n} starts here'>▏{n}</span>")
         change = marks.get(text)
         classes = ["animagine-chip"]
-        title = category or "item"
-        if category:
-            classes.append(f"animagine-cat-{escape(category)}")
+        known = _category(category)
+        title = CATEGORY_WORDS[known] if known is not None else "BREAK" if text == "BREAK" else "item"
+        if known is not None:
+            classes.append(CATEGORY_CLASSES[known])
         elif text == "BREAK":
             classes.append("animagine-break")
         if change is not None:
             classes.append(f"animagine-{escape(change.kind)}")
-            title += f" · {change.kind}" + (f": {change.reason}" if change.reason else "")
+            title += f" · {change_word(change.kind)}" + (f": {change.reason}" if change.reason else "")
         chips.append(f"<span class='{' '.join(classes)}' title='{escape(title, quote=True)}'>{escape(text)}</span>")
     removed = [c for c in result.changes if c.kind == "removed"]
     for change in removed:
-        chips.append(f"<span class='animagine-chip animagine-removed' title='removed'>{escape(change.text)}</span>")
+        word = escape(change_word("removed"), quote=True)
+        chips.append(f"<span class='animagine-chip animagine-removed' title='{word}'>{escape(change.text)}</span>")
     counts = {kind: sum(1 for c in result.changes if c.kind == kind) for kind in CHANGE_KINDS}
     legend = " ".join(
-        f"<span class='animagine-legend-item animagine-{kind}'>{counts[kind]} {kind}</span>" for kind in CHANGE_KINDS
+        f"<span class='animagine-legend-item animagine-{kind}' title='{escape(change_meaning(kind), quote=True)}'>"
+        f"{counts[kind]} {escape(change_word(kind))}</span>"
+        for kind in CHANGE_KINDS
     )
     lines = "".join(_change_line(c) for c in result.changes)
     details = (
         f"<ul class='animagine-changes'>{lines}</ul>" if lines else "<p class='animagine-nochange'>No changes.</p>"
     )
     return (
-        f"<div class='animagine-diff'><div class='animagine-legend'>{legend}</div>"
-        f"<div class='animagine-chips'>{''.join(chips)}</div>{details}</div>"
+        f"<div class='animagine-diff'><div class='animagine-legend animagine-change-legend'>{legend}</div>"
+        f"<div class='animagine-chips'>{''.join(chips)}</div>{category_legend_html()}{details}</div>"
     )
 
 
@@ -103,7 +158,10 @@ def warnings_html(warnings: tuple[Diagnostic, ...]) -> str:
     for w in warnings:
         said = w.suggestion is None or w.suggestion in w.message
         fix = "" if said else f" → did you mean <code>{escape(w.suggestion or '')}</code>?"
-        rows.append(f"<li><span class='animagine-code'>{escape(w.code)}</span> {escape(w.message)}{fix}</li>")
+        word = diagnostic_word(w.code)
+        said_so = w.message.lower().startswith(word.lower())  # "unknown tag 'smlie': …" needs no lead
+        lead = "" if said_so else f"<span class='animagine-code'>{escape(word)}:</span> "
+        rows.append(f"<li>{lead}{escape(w.message)}{fix}</li>")
     return f"<ul class='animagine-warnings'>{''.join(rows)}</ul>"
 
 

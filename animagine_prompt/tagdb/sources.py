@@ -20,6 +20,20 @@ SOURCE_TAGCOMPLETE = "tagcomplete"
 SOURCE_BUNDLED = "danbooru"
 SOURCE_KGEN = "kgen"
 
+#: Plain words for ``TagInfo.source`` values, for what a person reads (the tab's lookups).
+SOURCE_WORDS = {
+    SOURCE_USER: "your overrides",
+    SOURCE_CURATED: "the curated lists",
+    SOURCE_TAGCOMPLETE: "Tag Autocomplete's lists",
+    SOURCE_BUNDLED: "the bundled Danbooru tags",
+    SOURCE_KGEN: "the tipo-kgen lists",
+}
+
+
+def source_word(source: str) -> str:
+    """The words a person reads for where a tag's answer came from; an unknown source as it is."""
+    return SOURCE_WORDS.get(source, source)
+
 
 @dataclass(frozen=True)
 class SourceInfo:

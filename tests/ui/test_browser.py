@@ -168,7 +168,7 @@ def test_override_edit_takes_effect(app, page):
     text_box(page, "animagine_overrides").fill("zzyzx_girl, character\n")
     page.locator("#animagine_save_overrides").click()
     expect(panel(page, "animagine_save_status")).to_contain_text("Saved 1 override")
-    expect(panel(page, "animagine_lookup_result")).to_contain_text("character (from user)")
+    expect(panel(page, "animagine_lookup_result")).to_contain_text("character (from your overrides)")
     assert "zzyzx girl,character" in ctx.overrides_file.read_text(encoding="utf-8")
     screenshot(page, "tag-database")
 

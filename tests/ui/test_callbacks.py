@@ -12,12 +12,12 @@ from animagine_prompt.formatter import format_prompt
 from animagine_prompt.options import FormatOptions, Placement
 from animagine_prompt.presets import get_preset, load_presets
 from animagine_prompt.result import Change, Diagnostic, FormatResult, GenerationSettings, TaggedItem
+from animagine_prompt.tokens import approximate_tokens, chunk_report
 from animagine_tab import TabContext
 from animagine_tab import callbacks as cb
 from animagine_tab.infotext import to_infotext
 from animagine_tab.items import item_spans, prompt_items, split_items
-from animagine_tab.render import diff_html, output_items
-from animagine_tab.tokens import approximate_tokens, chunk_report
+from animagine_tab.render import CATEGORY_CLASSES, category_legend_html, diff_html, output_items, warnings_html
 
 PRESET = get_preset("animagine-xl-4.0")
 PANEL = ("animagine-xl-4.0", "832 × 1216 (13:19)", 5, 28, cb.default_flags(), None, cb.NO_RATING)
@@ -156,8 +156,72 @@ def test_diff_marks_each_item_by_what_happened_to_it():
     assert "animagine-cleaned" in chips["hatsune miku"]
     assert "animagine-added" in chips["masterpiece"]
     assert "hatsune_miku</code> → <code>hatsune miku" in html
-    assert "1 moved" in html and "1 added" in html and "1 cleaned" in html and "1 removed" in html
+    assert "1 moved" in html and "1 added" in html and "1 respelled" in html and "1 removed" in html
     assert html.count("animagine-removed") >= 2  # the legend and the struck-through duplicate
+
+
+ENGINE = Path(__file__).resolve().parents[2] / "animagine_prompt"
+STYLE = Path(__file__).resolve().parents[2] / "style.css"
+
+
+def _engine_codes(pattern: str) -> set[str]:
+    return {m for f in ENGINE.rglob("*.py") for m in re.findall(pattern, f.read_text(encoding="utf-8"))}
+
+
+def _visible_text(html: str) -> str:
+    """What a reader sees of an HTML fragment: its text, without tags or attribute values."""
+    from html import unescape
+
+    return unescape(re.sub(r"<[^>]*>", " ", html))
+
+
+def test_every_code_the_engine_emits_has_plain_words():
+    from animagine_prompt.categories import CATEGORY_WORDS
+    from animagine_prompt.result import CHANGE_WORDS, DIAGNOSTIC_WORDS
+
+    codes = _engine_codes(r'Diagnostic\(\s*"([a-z-]+)"')
+    kinds = _engine_codes(r'Change\(\s*"([a-z]+)"')
+    assert {"ambiguous-name", "unknown-tag", "internal-error"} <= codes
+    assert codes <= set(DIAGNOSTIC_WORDS), codes - set(DIAGNOSTIC_WORDS)
+    assert kinds == set(CHANGE_WORDS)
+    assert set(CATEGORY_WORDS) == set(Category) == set(CATEGORY_CLASSES)
+    assert CATEGORY_WORDS[Category.COPYRIGHT] == "series" and Category.COPYRIGHT.word == "series"
+    for category, word in CATEGORY_WORDS.items():  # what the tab shows can be typed into the overrides
+        assert Category.parse(word) is category and Category.parse(f" {word.upper()} ") is category
+
+
+def test_category_legend_is_drawn_from_the_chip_table():
+    from animagine_prompt.categories import CATEGORY_WORDS
+
+    legend = category_legend_html()
+    found = re.findall(r"<span class='animagine-chip animagine-legend-cat ([^']*)'>([^<]*)<", legend)
+    assert found == [(cls, CATEGORY_WORDS[c]) for c, cls in CATEGORY_CLASSES.items()]
+    css = STYLE.read_text(encoding="utf-8")
+    for category, cls in CATEGORY_CLASSES.items():  # a colour for every category but the plain one
+        coloured = re.search(rf"\.animagine-chip\.{cls}\s*\{{[^}}]*border-left-color", css) is not None
+        assert coloured is (category is not Category.GENERAL), cls
+    result = _result("makima (chainsaw man), chainsaw man", tags=(
+        TaggedItem("makima (chainsaw man)", Category.CHARACTER), TaggedItem("chainsaw man", Category.COPYRIGHT)))
+    html = diff_html(result)
+    assert f"animagine-chip {CATEGORY_CLASSES[Category.COPYRIGHT]}'" in html and legend in html
+    assert "title='series'" in html
+
+
+def test_panels_show_words_not_codes(real_tagdb):
+    from animagine_prompt.result import DIAGNOSTIC_WORDS
+
+    view = cb.run_format(session_over(real_tagdb), "makima, 1girl, smlie, masterpiece, (smile:1.3), smile", "", *PANEL)
+    kinds = {c.kind for c in view.result.changes}
+    codes = {w.code for w in view.result.warnings}
+    assert {"moved", "added", "named"} <= kinds and {"unknown-tag", "weight-conflict"} <= codes
+    shown = _visible_text(view.diff_html + view.warnings_html)
+    for code in DIAGNOSTIC_WORDS:
+        assert code not in shown
+    for kind in ("named", "cleaned", "copyright", "meta"):
+        assert not re.search(rf"\b{kind}\b", shown), kind
+    assert "1 renamed" in shown and "different weights:" in shown and "series" in shown
+    diagnostic = Diagnostic("ambiguous-name", "'sakura' may be 'a' or 'b': kept as written", "sakura", "a")
+    assert "name of several characters:" in _visible_text(warnings_html((diagnostic,)))
 
 
 def test_diff_escapes_user_text():
@@ -313,7 +377,7 @@ def test_saved_override_changes_lookups(ctx: TabContext):
     status, text = saved.status, saved.text
     assert status.startswith("Saved 1")
     assert text == "zzyzx girl, character\n"
-    assert "character (from user)" in cb.lookup_md(session, "zzyzx girl")
+    assert "character (from your overrides)" in cb.lookup_md(session, "zzyzx girl")
     assert ctx.overrides_file is not None and "zzyzx girl,character" in ctx.overrides_file.read_text()
     assert "your overrides" in cb.sources_md(session)
     assert cb.load_overrides(session) == "zzyzx girl, character\n"
@@ -365,5 +429,5 @@ def test_save_with_a_stale_revision_does_not_overwrite_and_shows_both(ctx: TabCo
     assert "aaa girl" in ctx.overrides_file.read_text() and "bbb girl" not in ctx.overrides_file.read_text()
     merged = cb.save_overrides(session, stale.conflict + "bbb girl, character\n", stale.revision)
     assert merged.status.startswith("Saved 2")
-    assert "character (from user)" in cb.lookup_md(session, "aaa girl")
-    assert "character (from user)" in cb.lookup_md(session, "bbb girl")
+    assert "character (from your overrides)" in cb.lookup_md(session, "aaa girl")
+    assert "character (from your overrides)" in cb.lookup_md(session, "bbb girl")
