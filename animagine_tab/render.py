@@ -161,7 +161,8 @@ def warnings_html(warnings: tuple[Diagnostic, ...]) -> str:
         word = diagnostic_word(w.code)
         said_so = w.message.lower().startswith(word.lower())  # "unknown tag 'smlie': …" needs no lead
         lead = "" if said_so else f"<span class='animagine-code'>{escape(word)}:</span> "
-        rows.append(f"<li>{lead}{escape(w.message)}{fix}</li>")
+        kind = " class='animagine-note'" if w.level == "note" else ""  # worth knowing, nothing wrong
+        rows.append(f"<li{kind}>{lead}{escape(w.message)}{fix}</li>")
     return f"<ul class='animagine-warnings'>{''.join(rows)}</ul>"
 
 
