@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from .categories import Category
 from .syntax import Braces, Comment, Escape, Item, Network, Node, Paren, Square, Text, render_nodes
+from .syntax.constructs import reads_as_construct
 from .syntax.parse import SCHEDULE_NUMBER
 from .tagdb.keys import normalize_key
 from .tagdb_protocol import TagInfo, TagLookup
@@ -283,7 +284,7 @@ class _Walker:
             if t is Paren:
                 out.append(Paren(tuple(self.group(n.children, ",", True)), n.weight, n.closed))  # type: ignore[union-attr]
             elif t is Square:
-                out.append(Square(tuple(self.square(n.children)), n.closed))  # type: ignore[union-attr]
+                out.append(Square(tuple(self.square(n)), n.closed))  # type: ignore[union-attr]
             elif t is Braces:
                 outer, self.in_square = self.in_square, True
                 out.append(Braces(tuple(self.group(n.children, ",|", weighted)), n.closed))  # type: ignore[union-attr]
@@ -312,15 +313,18 @@ class _Walker:
                 out.append(Text(sep))
         return _merge(out)
 
-    def square(self, children: tuple[Node, ...]) -> list[Node]:
+    def square(self, node: Square) -> list[Node]:
         outer, self.in_square = self.in_square, True
         try:
-            return self._square(children)
+            return self._square(node)
         finally:
             self.in_square = outer
 
-    def _square(self, children: tuple[Node, ...]) -> list[Node]:
-        if not self.norm.schedules:  # the host reads "[a:b:0.5]" literally here: plain emphasis
+    def _square(self, node: Square) -> list[Node]:
+        children = node.children
+        # The host reads "[a:b:0.5]" literally where its schedule parser fails on the sub-prompt,
+        # and a "[" that opens no whole construct ("[a:[:d]:0.5]") is a stray character to it.
+        if not self.norm.schedules or not (node.closed and reads_as_construct(render_nodes((node,)))):
             return self.group(children, ",", True)
         alternatives = _split(children, "|")
         if len(alternatives) > 1:

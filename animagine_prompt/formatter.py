@@ -23,7 +23,8 @@ from .order import order_items
 from .presets import Preset
 from .resolution import snap_resolution
 from .result import Change, Diagnostic, FormatResult, GenerationSettings, TaggedItem
-from .syntax import Boundary, Item, Part, Text, parse
+from .syntax import Boundary, Item, Part, Segment, Text, parse
+from .syntax.lines import split_lines
 from .syntax.parse import host_reads_schedules, in_comment, trailing_weight
 from .tagdb_protocol import TagLookup
 from .tokens import approximate_tokens
@@ -125,6 +126,7 @@ class _PartFormatter:
         self.placed: list[Analysis | None] = []  # the output's items in order, None for a BREAK
 
     def run(self) -> str:
+        self.part = self._one_tag_per_line(self.part)
         segs = [[analyse(item, self.norm) for item in seg.items] for seg in self.part.segments]
         for seg in segs:
             self.analysed.extend(seg)
@@ -179,6 +181,38 @@ class _PartFormatter:
 
         rendered = [self._segment(s, seg, additions[s], pinned[s]) for s, seg in enumerate(segs)]
         return self._join(rendered, pinned)
+
+    def _one_tag_per_line(self, part: Part) -> Part:
+        """Tags written one per line without commas become items of their own.
+
+        To the host a line break is a space (``solo⏎long hair`` is the one item "solo long
+        hair"), but one tag per line is what the user meant: each piece is then ordered,
+        respelled and deduplicated like any tag. It changes what CLIP reads (a comma between
+        the tags), so it is reported (``separated``), and only done where a line is a known
+        tag no line reads like prose (more than four words) and none holds a comment.
+        """
+        segments = []
+        for seg in part.segments:
+            items: list[Item] = []
+            for item in seg.items:
+                pieces = split_lines(item)
+                if len(pieces) > 1 and self._lines_are_tags(pieces):
+                    items.extend(pieces)
+                    joined = ", ".join(p.source for p in pieces)
+                    self.changes.append(Change("separated", joined, item.source, "one tag per line"))
+                else:
+                    items.append(item)
+            if len(items) == len(seg.items):
+                segments.append(seg)
+            else:
+                segments.append(Segment(tuple(items), ("",) + (", ",) * (len(items) - 1) + ("",)))
+        return replace(part, segments=tuple(segments))
+
+    def _lines_are_tags(self, pieces: Sequence[Item]) -> bool:
+        # A comment line ends at its line break: joined to the next piece it would swallow it.
+        if any(len(p.source.split()) > 4 or any(m in p.source for m in ("#", "//", "/*")) for p in pieces):
+            return False
+        return any(self.norm.db.lookup(p.source) is not None for p in pieces)
 
     def _added(self, text: str, reason: str) -> None:
         self.changes.append(Change("added", escape_tag(text), "", reason))

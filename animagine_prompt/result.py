@@ -36,7 +36,9 @@ class Change:
     kind: ``moved`` (an item changed position), ``added`` (suffix, series, rating),
     ``cleaned`` (same item, new spelling: underscores, escapes, alias, whitespace),
     ``named`` (a plain name replaced by the character tag it means: ``makima`` -> ``makima (chainsaw man)``),
-    ``removed`` (a duplicate dropped).
+    ``removed`` (a duplicate dropped), ``separated`` (tags written one per line with no comma,
+    which the host reads as one item, split into items: ``original`` is the item as written,
+    ``text`` its pieces joined by commas).
     """
 
     kind: str
@@ -53,6 +55,7 @@ CHANGE_WORDS: dict[str, tuple[str, str]] = {
     "cleaned": ("respelled", "same tag, Danbooru's spelling: underscores, escapes, aliases, spaces"),
     "named": ("renamed", "renamed from a plain name to the character tag it means"),
     "removed": ("removed", "a duplicate, dropped"),
+    "separated": ("separated", "tags on their own lines, which the WebUI reads as one, made separate tags"),
 }
 
 #: Plain words for :attr:`Diagnostic.code`, for what a person reads; ``code`` stays machine-readable.

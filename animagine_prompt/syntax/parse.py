@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from .constructs import NUMBER
 from .nodes import Boundary, Braces, Comment, Escape, Item, Network, Node, Paren, Part, Prompt, Segment, Square, Text
 from .render import render_nodes
 
@@ -176,8 +177,8 @@ def _unclosed(opener: str, children: list) -> Node:
     return Braces(tuple(children), False)
 
 
-# A schedule's "when" field: "[a:b:0.5]", "[a:b:10]".
-SCHEDULE_NUMBER = re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)\s*$")
+# A schedule's "when" field: "[a:b:0.5]", "[a:b:10]", "[a:b:1e1]" (lark's SIGNED_NUMBER).
+SCHEDULE_NUMBER = re.compile(r"^\s*" + NUMBER + r"\s*$")
 
 
 def _is_variable(node: object) -> bool:

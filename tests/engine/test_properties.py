@@ -131,6 +131,13 @@ KNOWN_BUGS = (
     # joining the BREAK onto its line made it an escaped space, and "[:3]" a schedule
     "\\\nBREAK\n1BOY, 1BOY, 1BOY, [:3]:0.5",
     "\\\nBREAK\n1BOY, 1BOY, 1BOY, [1BOY:0.5]):0.5",
+    # a "[" that opens no whole construct for the host ("[:d]" inside is none) is a stray
+    # character, not a schedule: the known tag in its first field is emphasis, not a branch
+    "[ask (askzy):[:d]:0.5]:0.5",
+    # lark's NUMBER has exponents: "[cat:dog:1e1]" is a schedule, so "]BREAK" resolves to "catBREAK"
+    "smile, [cat:dog:1e1]BREAK 1girl",
+    # tags one per line are separated (reported), a comment line among them is left alone
+    "1girl\nsolo\n# note\nlong hair",
 )
 def _known_bugs(test):
     for prompt in reversed(KNOWN_BUGS):
@@ -165,7 +172,7 @@ def test_same_meaning(db, prompt, preset, options):
     result = _format(prompt, db, preset, options)
     exempt = _exempt(result, db, options)
     for dialect in (hostsem.A1111, hostsem.REFORGE):
-        pair = _meanings(prompt, result.prompt, db, options, dialect)
+        pair = _meanings(meaning.as_separated(prompt, result.changes), result.prompt, db, options, dialect)
         if pair is None:
             continue
         diffs = meaning.differences(*pair, exempt=exempt)
@@ -177,7 +184,7 @@ def test_same_meaning(db, prompt, preset, options):
 @given(prompt=some_prompt, preset=st.sampled_from(PRESETS), options=some_options)
 def test_no_word_lost(db, prompt, preset, options):
     result = _format(prompt, db, preset, options)
-    pair = _meanings(prompt, result.prompt, db, options)
+    pair = _meanings(meaning.as_separated(prompt, result.changes), result.prompt, db, options)
     if pair is None:
         return
     lost = meaning.words(pair[0]) - meaning.words(pair[1])
@@ -209,7 +216,7 @@ def test_idempotent(db, prompt, preset, options):
 @given(prompt=some_prompt, preset=st.sampled_from(PRESETS), options=some_options)
 def test_break_and_and_kept_in_order(prompt, preset, options):
     result = _format(prompt, MEMORY_DB, preset, options)
-    pair = _meanings(prompt, result.prompt, MEMORY_DB, options)
+    pair = _meanings(meaning.as_separated(prompt, result.changes), result.prompt, MEMORY_DB, options)
     if pair is None:
         return
     assert meaning.separators(pair[1]) == meaning.separators(pair[0])
@@ -288,3 +295,45 @@ def test_escaped_comma_before_break_keeps_its_comma(db):
         return "".join(t for t, w in fragments[: fragments.index(hostsem.BREAK)]).strip()
 
     assert first_chunk(once) == first_chunk(before) == ","
+
+
+def test_tags_one_per_line_become_tags_and_say_so(db):
+    # Issue 11: tags separated by newlines instead of commas were not split, so a duplicate
+    # "masterpiece" survived. The host reads "solo⏎long hair" as one item; splitting is what the
+    # user meant, reported as "separated", never silent.
+    before = "1girl\nsolo\nlong_hair\nmasterpiece"
+    result = format_prompt(before, db=db, preset=get_preset("4.0"))
+    assert result.prompt.count("masterpiece") == 1
+    assert result.prompt.startswith("1girl, ")
+    assert "long hair" in result.prompt.split(", ")
+    assert [(c.text, c.original) for c in result.changes if c.kind == "separated"] == [
+        ("1girl, solo, long_hair, masterpiece", before)
+    ]
+    assert format_prompt(result.prompt, db=db, preset=get_preset("4.0")).prompt == result.prompt
+
+
+def test_prose_across_lines_is_not_cut(db):
+    # A sentence wrapped over two lines is one thought, not two tags: no line is a tag.
+    before = "a girl standing in the rain at night\nholding a red umbrella, smile"
+    result = format_prompt(before, db=db, preset=get_preset("4.0"))
+    assert not [c for c in result.changes if c.kind == "separated"]
+
+
+def test_schedule_with_an_exponent_is_a_schedule(db):
+    # Issue 11: "[cat:dog:1e1]" was not a schedule to the engine (its number had no exponent),
+    # so it read "]BREAK" as a BREAK and its space made one; the host reads "catBREAK 1girl".
+    before = "smile, [cat:dog:1e1]BREAK 1girl"
+    after = format_prompt(before, db=db, preset=get_preset("4.0")).prompt
+    assert "[cat:dog:1e1]BREAK 1girl" in after
+    for text in (before, after):
+        steps = hostsem.schedule(text, 28, dialect=hostsem.A1111)
+        assert [t for _, t in steps][0].startswith("smile, catBREAK")
+        assert all(hostsem.BREAK not in hostsem.attention(t) for _, t in steps)
+
+
+def test_a_bracket_the_host_pairs_with_nothing_holds_no_schedule(db):
+    # Found by test_same_meaning: "[:d]" is no construct, so the host reads the outer "[" as a
+    # stray character and "(askzy)" as emphasis; the engine escaped it as a schedule branch.
+    before = "[ask (askzy):[:d]:0.5], 1girl"
+    after = format_prompt(before, db=db, preset=get_preset("4.0")).prompt
+    assert "[ask (askzy):[:d]:0.5]" in after

@@ -46,7 +46,7 @@ def test_real_prompt_keeps_its_meaning_and_settles(real_tagdb, row):
     for dialect in (hostsem.A1111, hostsem.REFORGE):
         read = {"dialect": dialect, "replace_underscores": True, "plain_names": True}
         try:
-            before = meaning.meaning(row["prompt"], real_tagdb, **read)
+            before = meaning.meaning(meaning.as_separated(row["prompt"], result.changes), real_tagdb, **read)
         except hostsem.HostError:
             continue
         after = meaning.meaning(result.prompt, real_tagdb, **read)

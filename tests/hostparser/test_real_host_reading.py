@@ -122,7 +122,7 @@ def test_the_engine_keeps_the_meaning_the_host_reads(host, prompt, options):
         return  # the host fails on the input, or reads it differently per process: no meaning to keep
     meaning.meaning(result.prompt, DB, dialect=host.dialect)  # the output must not become either
     read = _reader(host)
-    before = meaning.meaning(prompt, DB, dialect=host.dialect, reader=read)
+    before = meaning.meaning(meaning.as_separated(prompt, result.changes), DB, dialect=host.dialect, reader=read)
     after = meaning.meaning(result.prompt, DB, dialect=host.dialect, reader=read)
     exempt: set = set()
     for change in result.changes:
@@ -156,7 +156,7 @@ def test_real_prompts_keep_the_meaning_the_host_reads(host, real_db, row):
     read = _reader(host)
     options = {"dialect": host.dialect, "reader": read, "plain_names": True}
     try:
-        before = meaning.meaning(prompt, real_db, **options)
+        before = meaning.meaning(meaning.as_separated(prompt, result.changes), real_db, **options)
     except hostsem.HostError:
         pytest.skip("the host fails on this prompt, or reads it differently per process: no meaning to keep")
     after = meaning.meaning(result.prompt, real_db, **options)

@@ -146,7 +146,12 @@ def _canonical_item(core: str, db: TagLookup) -> str | None:
             if m is not None:
                 inner, suffix = inner[: m.start()], m.group(1)
         elif _has_top_level(inner, ":|"):
-            return None  # a schedule or an alternation, not emphasis
+            # a schedule or an alternation (or, where the host reads none, emphasis with colons):
+            # only the groups inside are respelled, and never so as to add a field
+            grouped = _canonical_groups(inner, db)
+            if grouped == inner or grouped.count(":") != inner.count(":") or grouped.count("|") != inner.count("|"):
+                return None
+            return "[" + grouped + "]"
         stripped = inner.strip()
         if not stripped:
             return None
@@ -437,3 +442,16 @@ def balanced(prompt: str) -> bool:
         elif not stack or stack.pop() != "(":
             return False
     return not stack
+
+
+def as_separated(prompt: str, changes: Iterable) -> str:
+    """The input with the engine's reported ``separated`` changes applied.
+
+    Splitting tags written one per line is a change of meaning the engine reports (the host
+    reads ``solo⏎long hair`` as one item); the output keeps the meaning of the input *as
+    separated*, so that is what the output is compared with.
+    """
+    for change in changes:
+        if change.kind == "separated" and change.original in prompt:
+            prompt = prompt.replace(change.original, change.text, 1)
+    return prompt

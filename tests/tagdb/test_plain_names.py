@@ -69,9 +69,13 @@ def test_tags_and_ordinary_words_are_no_names(db: TagDB, prompt: str) -> None:
 
 
 def test_names_inside_a_schedule_or_merged_pieces_stay(db: TagDB) -> None:
-    for prompt in ("1girl, [miku:makima:0.5]", "1girl, [miku|makima]", "1boy\n(miku:1)"):
+    for prompt in ("1girl, [miku:makima:0.5]", "1girl, [miku|makima]", "1boy (miku:1)"):
         result = format_prompt(prompt, db=db, preset=V40)
         assert "miku" in result.prompt and "hatsune miku" not in result.prompt, prompt
+    # one tag per line: the pieces are separated first (reported), then the name is a tag of its own
+    result = format_prompt("1boy\n(miku:1)", db=db, preset=V40)
+    assert "(hatsune miku:1)" in result.prompt.split(", ")
+    assert {c.kind for c in result.changes} >= {"separated", "named"}
 
 
 def test_the_margin_decides() -> None:
