@@ -19,6 +19,7 @@ from pathlib import Path
 from .options import RATINGS, FormatOptions, Placement
 from .presets import DEFAULT_PRESET, PresetError, get_preset, load_presets
 from .result import FormatResult
+from .syntax.dialect import A1111, DIALECTS
 
 #: What a shell reports for a program stopped by SIGPIPE (``seq 1 100000 | head -1`` under pipefail).
 EXIT_BROKEN_PIPE = 141
@@ -54,6 +55,7 @@ def _cmd_format(args: argparse.Namespace) -> int:
         rating=args.rating,
         append_quality=not args.no_quality,
         inject_negative=not args.no_negative,
+        dialect=args.dialect,
     )
     result = format_prompt(
         _read_prompt(args.prompt),
@@ -139,6 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=[p.value for p in Placement],
         default=Placement.GENERAL.value,
         help="where artist, year and meta tags go",
+    )
+    fmt.add_argument(
+        "--dialect",
+        choices=list(DIALECTS),
+        default=A1111.name,
+        help="which WebUI reads the prompt, for what is a comment: a1111 (#), reforge (#, //, /* */), "
+        "plain (A1111 with Enable comments off); default a1111",
     )
     fmt.add_argument("--keep-underscores", action="store_true")
     fmt.add_argument("--no-series", action="store_true", help="do not add a character's series")

@@ -24,6 +24,7 @@ from .presets import Preset
 from .resolution import snap_resolution
 from .result import Change, Diagnostic, FormatResult, GenerationSettings, TaggedItem
 from .syntax import Boundary, Item, Part, Segment, Text, parse
+from .syntax.dialect import Dialect, get_dialect, has_comment
 from .syntax.lines import split_lines
 from .syntax.parse import host_reads_schedules, in_comment, trailing_weight
 from .tagdb_protocol import TagLookup
@@ -120,6 +121,7 @@ class _PartFormatter:
         self.preset = preset
         self.options = options
         self.norm = norm
+        self.dialect = get_dialect(options.dialect)
         self.changes: list[Change] = []
         self.analysed: list[Analysis] = []
         self.tags: list[TaggedItem] = []
@@ -210,7 +212,7 @@ class _PartFormatter:
 
     def _lines_are_tags(self, pieces: Sequence[Item]) -> bool:
         # A comment line ends at its line break: joined to the next piece it would swallow it.
-        if any(len(p.source.split()) > 4 or any(m in p.source for m in ("#", "//", "/*")) for p in pieces):
+        if any(len(p.source.split()) > 4 or has_comment(p.source, self.dialect) for p in pieces):
             return False
         return any(self.norm.db.lookup(p.source) is not None for p in pieces)
 
@@ -269,7 +271,7 @@ class _PartFormatter:
     def _join(self, segments: list[list[_Out]], pinned: list[bool]) -> str:
         last = segments[-1]
         guard = ""
-        if not self.part.weight.strip() and last and _looks_weighted(last[-1]):
+        if not self.part.weight.strip() and last and _looks_weighted(last[-1], self.dialect):
             # The last item ends in ":<number>": last in the text, the host would read it as the
             # sub-prompt's weight. Keep it one place earlier, or end the text with a comma.
             if not pinned[-1] and len(last) > 1:
@@ -283,7 +285,7 @@ class _PartFormatter:
             self.tags.extend(TaggedItem(o.analysis.key, o.analysis.category) for o in outs)
         texts = [", ".join(o.analysis.key for o in outs) for outs in segments]
         weight = self.part.weight.strip() or guard
-        return _end_line_comment(_join_segments(texts, self.part.boundaries), weight)
+        return _end_line_comment(_join_segments(texts, self.part.boundaries), weight, self.dialect)
 
 
 def _holds_break(a: Analysis) -> bool:
@@ -294,14 +296,14 @@ def _holds_break(a: Analysis) -> bool:
     return "BREAK" in a.source
 
 
-def _looks_weighted(out: _Out) -> bool:
-    return trailing_weight(out.analysis.key) is not None
+def _looks_weighted(out: _Out, dialect: Dialect) -> bool:
+    return trailing_weight(out.analysis.key, dialect) is not None
 
 
-def _end_line_comment(text: str, after: str) -> str:
+def _end_line_comment(text: str, after: str, dialect: Dialect) -> str:
     """``text + after``, on a new line when ``text`` ends in a ``#``/``//`` comment, which
     would otherwise swallow a sub-prompt weight or the next ``AND``."""
-    if text and in_comment(text, len(text) - 1):
+    if text and in_comment(text, len(text) - 1, dialect):
         return f"{text}\n{after}"
     return text + after
 
@@ -337,7 +339,7 @@ def _format_negative(negative: str, preset: Preset, options: FormatOptions, norm
     """
     if not options.inject_negative:
         return negative
-    part = parse(negative, split_and=False).parts[0]
+    part = parse(negative, split_and=False, dialect=get_dialect(options.dialect)).parts[0]
     segs = [[analyse(item, norm) for item in seg.items] for seg in part.segments]
     cards = frozenset(preset.negative)
     users = [a for seg in segs for a in seg if a.source not in cards]
@@ -442,7 +444,8 @@ def _format(
 ) -> FormatResult:
     try:
         norm = Normaliser(db, options.replace_underscores, frozenset(keep_spelling), plain_names=options.plain_names)
-        tree = parse(prompt)
+        dialect = get_dialect(options.dialect)
+        tree = parse(prompt, dialect=dialect)
         literal = replace(norm, schedules=False)
         formatters = [
             _PartFormatter(part, preset, options, norm if host_reads_schedules(part) else literal)
@@ -453,7 +456,7 @@ def _format(
         for text in texts[1:]:
             # "x\\ AND" would turn a lone trailing backslash into an escaped space.
             sep = "AND " if (len(out) - len(out.rstrip("\\"))) % 2 else " AND "
-            out = _end_line_comment(out, sep + text) if out else f"AND {text}"
+            out = _end_line_comment(out, sep + text, dialect) if out else f"AND {text}"
         out = out.strip()
         changes = tuple(c for f in formatters for c in f.changes)
         tags = tuple(t for f in formatters for t in f.tags)

@@ -27,3 +27,5 @@ class FormatOptions:
     inject_negative: bool = True
     dedupe: bool = True
     plain_names: bool = True  # "makima" -> "makima (chainsaw man)" when one character clearly dominates
+    # which host reads the prompt, for what is a comment: "a1111", "reforge" or "plain" (see syntax.dialect)
+    dialect: str = "a1111"

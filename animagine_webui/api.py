@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, Optional
 
 from fastapi import Depends, Request
@@ -24,6 +25,7 @@ from pydantic import BaseModel, StrictBool, StrictStr, ValidationError, conint
 from starlette.concurrency import run_in_threadpool
 
 from animagine_prompt.presets import PresetError
+from animagine_prompt.syntax.dialect import DIALECTS
 
 from .args import RATING_CHOICES, to_rating
 from .element_ids import FORMAT_ROUTE
@@ -54,6 +56,7 @@ class FormatRequest(BaseModel):
     height: Optional[Side] = None  # type: ignore[valid-type]  # noqa: UP045
     rating: Optional[StrictStr] = None  # noqa: UP045
     inject_negative: Optional[StrictBool] = None  # noqa: UP045
+    dialect: Optional[StrictStr] = None  # noqa: UP045 - what the host strips as comments; default: this host's
 
 
 class RequestProblem(Exception):
@@ -90,6 +93,9 @@ def parse_request(raw: bytes) -> FormatRequest:
     if request.rating is not None and request.rating.strip().lower() not in RATING_CHOICES:
         msg = f"unknown rating {request.rating!r}; one of: {', '.join(RATING_CHOICES)}"
         raise RequestProblem(422, ["rating"], msg, "value_error.rating")
+    if request.dialect is not None and request.dialect.strip().lower() not in DIALECTS:
+        msg = f"unknown dialect {request.dialect!r}; one of: {', '.join(DIALECTS)}"
+        raise RequestProblem(422, ["dialect"], msg, "value_error.dialect")
     return request
 
 
@@ -101,6 +107,8 @@ def format_request(request: FormatRequest, settings: AdapterSettings) -> dict[st
         raise RequestProblem(422, ["preset"], str(exc), "value_error.preset") from None
     inject = settings.default_inject_negative if request.inject_negative is None else request.inject_negative
     options = settings.format_options(rating=to_rating(request.rating), inject_negative=inject)
+    if request.dialect is not None:
+        options = replace(options, dialect=request.dialect.strip().lower())
     result = safe_format(
         request.prompt,
         negative=request.negative_prompt,

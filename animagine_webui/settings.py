@@ -14,6 +14,7 @@ from animagine_prompt.options import FormatOptions, Placement
 from animagine_prompt.presets import DEFAULT_PRESET
 
 from .args import LOCKS, ScriptArgs
+from .dialect import host_dialect
 
 SECTION = ("animagine", "Animagine XL")
 CATEGORY = "sd"
@@ -53,6 +54,7 @@ class AdapterSettings:
     auto_enable: bool = True
     warn_non_sdxl: bool = True
     paste_original: bool = False
+    dialect: str = "a1111"  # what the host strips as comments (see .dialect), not a user setting
 
     def script_defaults(self) -> ScriptArgs:
         """What the accordion shows before the user touches it (and what API calls get)."""
@@ -76,6 +78,7 @@ class AdapterSettings:
             rating=rating,
             append_quality=self.append_quality,
             inject_negative=inject_negative,
+            dialect=self.dialect,
         )
 
 
@@ -111,6 +114,7 @@ def read_settings(opts: Any) -> AdapterSettings:
         auto_enable=bool(get("animagine_auto_enable")),
         warn_non_sdxl=bool(get("animagine_warn_non_sdxl")),
         paste_original=bool(get("animagine_paste_original")),
+        dialect=host_dialect(opts),
     )
 
 

@@ -17,31 +17,28 @@ that whatever we treat as one unit is one unit for the host too:
   *unbalanced*: the formatter then never moves anything in that segment (a closer with
   no partner at depth 0, as in ``:)``, is plain text to the host wherever it stands).
 
+What is a comment depends on the host (:mod:`.dialect`): ``//`` is text to A1111 and a
+comment to reForge, so every entry point takes the ``dialect`` in force (A1111's by default).
+
 Parsing is total and lossless: every string parses, and ``render(parse(s)) == s``.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from .constructs import NUMBER
+from .dialect import A1111, Dialect, comment_re
 from .nodes import Boundary, Braces, Comment, Escape, Item, Network, Node, Paren, Part, Prompt, Segment, Square, Text
 from .render import render_nodes
 
-# Comments as the hosts strip them: "#" to the end of the line (A1111 and reForge); reForge
-# also "//" to the end of the line, a "/* ... */" block that starts a line and ends one, and
-# any other "/*" or "*/" to the end of its line. (A1111 reads the reForge forms as text; a
-# comment is kept on a line of its own either way, so both hosts read the same prompt.)
-_COMMENT_PATTERN = r"(?m:^)/\*(?s:.*?)\*/(?=\n|\Z)|\#[^\n]*|//[^\n]*|/\*[^\n]*|\*/[^\n]*"
-_AND_OR_COMMENT = re.compile(_COMMENT_PATTERN + r"|\bAND\b")
 # The host's sub-prompt weight: a trailing ":number" (re_weight in prompt_parser.py).
 _PART_WEIGHT = re.compile(r"\s*:\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*$")
 
-_TOKEN = re.compile(
-    r"""
-    (?P<comment>"""
-    + _COMMENT_PATTERN
-    + r""")
+# Comments come from the dialect (see .dialect); "#", "/" and "*" that start none are text
+# through the last alternative.
+_TOKEN_REST = r"""
   | (?P<escape>\\[()\[\]\\])
   | (?P<network><\w+:[^>]+>)
   | (?P<weightclose>:\s*[+-]?[.\d]+\s*\))
@@ -50,9 +47,18 @@ _TOKEN = re.compile(
   | (?P<close>[)\]}])
   | (?P<comma>,)
   | (?P<text>(?:[^\\\#/*<:,()\[\]{}B]|B(?!REAK\b)|:(?!\s*[+-]?[.\d]+\s*\))|/(?![/*])|\*(?!/)|<(?!\w+:[^>]+>))+|[\s\S])
-    """,
-    re.X | re.S,
-)
+    """
+
+
+@cache
+def _token_re(dialect: Dialect) -> re.Pattern[str]:
+    return re.compile(r"(?P<comment>" + dialect.comment + ")" + _TOKEN_REST, re.X | re.S)
+
+
+@cache
+def _and_or_comment_re(dialect: Dialect) -> re.Pattern[str]:
+    return re.compile(dialect.comment + r"|\bAND\b")
+
 
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 
@@ -74,7 +80,7 @@ def _append_text(out: list, text: str) -> None:
         out.append(Text(text))
 
 
-def _tokens_to_elements(text: str) -> list:
+def _tokens_to_elements(text: str, dialect: Dialect) -> list:
     """Build nested nodes; depth-0 separators come out as ``_Mark`` objects."""
     stack: list[tuple[str, list]] = []  # (opener, children) of each open group
     top: list = []
@@ -108,7 +114,7 @@ def _tokens_to_elements(text: str) -> list:
             troubled = True
         return here
 
-    for m in _TOKEN.finditer(text):
+    for m in _token_re(dialect).finditer(text):
         kind = m.lastgroup
         tok = m.group()
         if kind == "text":
@@ -325,50 +331,47 @@ def _split_segments(elements: list) -> tuple[tuple[Segment, ...], tuple[Boundary
     return tuple(segments), tuple(boundaries)
 
 
-_COMMENT = re.compile(_COMMENT_PATTERN)
-
-
-def in_comment(text: str, pos: int) -> bool:
+def in_comment(text: str, pos: int, dialect: Dialect = A1111) -> bool:
     """The host strips comments before it reads a sub-prompt's weight: ``# x:0.5`` has none."""
-    return any(c.start() <= pos < c.end() for c in _COMMENT.finditer(text))
+    return any(c.start() <= pos < c.end() for c in comment_re(dialect).finditer(text))
 
 
-def trailing_weight(text: str) -> int | None:
+def trailing_weight(text: str, dialect: Dialect = A1111) -> int | None:
     """Where the host's sub-prompt weight (a trailing ``:number``) starts in ``text``, or None.
 
     The host strips comments first, so a ``:0.5`` inside one is no weight.
     """
     m = _PART_WEIGHT.search(text)
-    if m is None or in_comment(text, m.start() + m.group().index(":")):
+    if m is None or in_comment(text, m.start() + m.group().index(":"), dialect):
         return None
     return m.start()
 
 
-def parse_part(text: str) -> Part:
+def parse_part(text: str, dialect: Dialect = A1111) -> Part:
     """One sub-prompt: segments of items, plus its trailing weight if any."""
-    start = trailing_weight(text)
+    start = trailing_weight(text, dialect)
     weight = ""
     if start is not None:
         weight = text[start:]
         text = text[:start]
-    segments, boundaries = _split_segments(_tokens_to_elements(text))
+    segments, boundaries = _split_segments(_tokens_to_elements(text, dialect))
     return Part(segments, boundaries, weight)
 
 
-def parse(text: str, *, split_and: bool = True) -> Prompt:
+def parse(text: str, *, split_and: bool = True, dialect: Dialect = A1111) -> Prompt:
     """Parse a prompt. ``split_and=False`` for negative prompts, where the host has no AND or part weight."""
     if not split_and:
-        segments, boundaries = _split_segments(_tokens_to_elements(text))
+        segments, boundaries = _split_segments(_tokens_to_elements(text, dialect))
         return Prompt((Part(segments, boundaries, ""),), ())
     parts: list[Part] = []
     seps: list[str] = []
     start = 0
-    for m in _AND_OR_COMMENT.finditer(text):
+    for m in _and_or_comment_re(dialect).finditer(text):
         if m.group() == "AND":
-            parts.append(parse_part(text[start : m.start()]))
+            parts.append(parse_part(text[start : m.start()], dialect))
             seps.append("AND")
             start = m.end()
-    parts.append(parse_part(text[start:]))
+    parts.append(parse_part(text[start:], dialect))
     return Prompt(tuple(parts), tuple(seps))
 
 

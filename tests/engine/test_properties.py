@@ -14,6 +14,8 @@ engine broke (fixed since) are kept in ``KNOWN_BUGS``, which run first on every 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
@@ -40,6 +42,7 @@ options_strategy = st.builds(
     inject_negative=st.booleans(),
     dedupe=st.booleans(),
     plain_names=st.booleans(),
+    dialect=st.sampled_from(("a1111", "reforge", "plain")),
 )
 # Most examples use the defaults users run with; the rest vary every option.
 some_options = st.one_of(st.just(FormatOptions()), options_strategy)
@@ -75,7 +78,10 @@ def _exempt(result, db, options: FormatOptions) -> set:
             for text in (change.text, change.original):
                 if text:
                     for context in (text, f"{text}, |"):
-                        items |= meaning.item_keys(context, db, replace_underscores=options.replace_underscores)
+                        items |= meaning.item_keys(
+                            context, db, replace_underscores=options.replace_underscores,
+                            dialect=hostsem.DIALECTS[options.dialect], plain_names=options.plain_names,
+                        )
     return items
 
 
@@ -169,10 +175,12 @@ def test_parse_is_lossless(text):
 @_known_bugs
 @given(prompt=some_prompt, preset=st.sampled_from(PRESETS), options=some_options)
 def test_same_meaning(db, prompt, preset, options):
-    result = _format(prompt, db, preset, options)
-    exempt = _exempt(result, db, options)
-    for dialect in (hostsem.A1111, hostsem.REFORGE):
-        pair = _meanings(meaning.as_separated(prompt, result.changes), result.prompt, db, options, dialect)
+    # Each host reads comments its own way, and the engine is told which one reads the prompt.
+    for dialect in (hostsem.A1111, hostsem.REFORGE, hostsem.PLAIN):
+        told = replace(options, dialect=dialect.name)
+        result = _format(prompt, db, preset, told)
+        exempt = _exempt(result, db, told)
+        pair = _meanings(meaning.as_separated(prompt, result.changes), result.prompt, db, told, dialect)
         if pair is None:
             continue
         diffs = meaning.differences(*pair, exempt=exempt)
@@ -184,7 +192,8 @@ def test_same_meaning(db, prompt, preset, options):
 @given(prompt=some_prompt, preset=st.sampled_from(PRESETS), options=some_options)
 def test_no_word_lost(db, prompt, preset, options):
     result = _format(prompt, db, preset, options)
-    pair = _meanings(meaning.as_separated(prompt, result.changes), result.prompt, db, options)
+    dialect = hostsem.DIALECTS[options.dialect]
+    pair = _meanings(meaning.as_separated(prompt, result.changes), result.prompt, db, options, dialect)
     if pair is None:
         return
     lost = meaning.words(pair[0]) - meaning.words(pair[1])
@@ -216,7 +225,10 @@ def test_idempotent(db, prompt, preset, options):
 @given(prompt=some_prompt, preset=st.sampled_from(PRESETS), options=some_options)
 def test_break_and_and_kept_in_order(prompt, preset, options):
     result = _format(prompt, MEMORY_DB, preset, options)
-    pair = _meanings(meaning.as_separated(prompt, result.changes), result.prompt, MEMORY_DB, options)
+    pair = _meanings(
+        meaning.as_separated(prompt, result.changes), result.prompt, MEMORY_DB, options,
+        hostsem.DIALECTS[options.dialect],
+    )
     if pair is None:
         return
     assert meaning.separators(pair[1]) == meaning.separators(pair[0])

@@ -88,6 +88,9 @@ class Dialect:
 
 A1111 = Dialect("a1111", reforge_comments=False, repeat_weights=False, merge_tolerance=0.0)
 REFORGE = Dialect("reforge", reforge_comments=True, repeat_weights=True, merge_tolerance=1e-4)
+# A1111 with its "Enable comments" option off: "#" is text too.
+PLAIN = Dialect("plain", reforge_comments=False, repeat_weights=False, merge_tolerance=0.0, comments_enabled=False)
+DIALECTS = {d.name: d for d in (A1111, REFORGE, PLAIN)}
 
 
 # --- stage 1: comments -------------------------------------------------------------------

@@ -60,11 +60,10 @@ _PART_WEIGHT = re.compile(r"\s*:\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*\Z")
 
 
 _SPLIT_WORD = re.compile(r"\b(?:AND|BREAK)\b")
-_COMMENT = re.compile(r"#[^\n]*|//[^\n]*|/\*.*?\*/", re.S)
 
 
 def _top_level_items(text: str) -> list[tuple[int, int, bool]]:
-    """Items at bracket depth 0: ``(start, end, ends_part)``.
+    """Items at bracket depth 0: ``(start, end, ends_part)``, in text whose comments are gone.
 
     Items end at a comma, a newline, ``BREAK`` or ``AND`` (escapes and ``<net:...>`` respected);
     ``ends_part`` is set for the last item of an ``AND`` part, which may carry the part's weight.
@@ -81,11 +80,6 @@ def _top_level_items(text: str) -> list[tuple[int, int, bool]]:
         if c == "<":
             m = _NETWORK.match(text, i)
             if m is not None:
-                i = m.end()
-                continue
-        if c in "#/":
-            m = _COMMENT.match(text, i)
-            if m is not None:  # the host deletes comments before reading brackets
                 i = m.end()
                 continue
         if c in "AB":
@@ -240,7 +234,8 @@ def _canonical_list(text: str, db: TagLookup, *, top: bool = True) -> str:
 
 
 def normalise_source(prompt: str, db: TagLookup) -> str:
-    """Rewrite each item that is a known tag into its canonical, escaped spelling."""
+    """Rewrite each item that is a known tag into its canonical, escaped spelling (comments
+    already stripped, in the dialect's own way: what is a comment differs between hosts)."""
     return _canonical_list(prompt, db)
 
 
@@ -365,10 +360,19 @@ def meaning(
     return Meaning(networks, tuple(parts))
 
 
-def item_keys(text: str, db: TagLookup | None, *, replace_underscores: bool = True) -> set[Item]:
+def item_keys(
+    text: str,
+    db: TagLookup | None,
+    *,
+    replace_underscores: bool = True,
+    dialect: Dialect = A1111,
+    plain_names: bool = False,
+) -> set[Item]:
     """The items ``text`` (e.g. one ``Change.text``) stands for, as keyed by :func:`meaning`."""
     try:
-        m = meaning(text, db, replace_underscores=replace_underscores, negative=True)
+        m = meaning(
+            text, db, dialect=dialect, replace_underscores=replace_underscores, negative=True, plain_names=plain_names
+        )
     except hostsem.HostError:
         return set()
     return {item for _, steps in m.parts for segs in steps for seg in segs for item in seg}
