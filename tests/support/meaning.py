@@ -456,6 +456,43 @@ def as_separated(prompt: str, changes: Iterable) -> str:
     separated*, so that is what the output is compared with.
     """
     for change in changes:
-        if change.kind == "separated" and change.original in prompt:
-            prompt = prompt.replace(change.original, change.text, 1)
+        if change.kind != "separated":
+            continue
+        at = _item_occurrence(prompt, change.original)
+        if at >= 0:
+            prompt = prompt[:at] + change.text + prompt[at + len(change.original):]
     return prompt
+
+
+def _item_occurrence(prompt: str, item: str) -> int:
+    """Where ``item`` stands as a whole item at bracket depth 0 (the engine separates only those).
+
+    The same text can also stand inside an unclosed ``(`` of an earlier ``AND`` part, where
+    it was not separated; the first occurrence that starts an item is the one meant.
+    """
+    at = prompt.find(item)
+    while at >= 0:
+        before = prompt[:at]
+        part = re.split(r"\bAND\b", before)[-1]
+        lead = part.rstrip()
+        starts_item = not lead or lead.endswith(",") or re.search(r"\bBREAK\Z", lead) is not None
+        if starts_item and _depth(part) == 0:
+            return at
+        at = prompt.find(item, at + 1)
+    return prompt.find(item)
+
+
+def _depth(text: str) -> int:
+    depth = 0
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth = max(0, depth - 1)
+        i += 1
+    return depth
