@@ -20,6 +20,7 @@ from animagine_prompt.options import RATINGS, FormatOptions, Placement
 from animagine_prompt.presets import Preset
 from animagine_prompt.resolution import aspect_label
 from animagine_prompt.result import Diagnostic, FormatResult, GenerationSettings
+from animagine_prompt.syntax.dialect import DIALECTS
 from animagine_prompt.tagdb.keys import normalize_key
 from animagine_prompt.tagdb.sources import source_word
 from animagine_prompt.tokens import ChunkReport, approximate_tokens, chunk_report
@@ -46,6 +47,8 @@ PLACEMENTS = {
     "just before the quality tags": Placement.BEFORE_QUALITY,
 }
 NO_RATING = "(keep the prompt's)"
+#: What the host takes for a comment, by its words: the radio's choices.
+DIALECT_CHOICES = {d.title: d.name for d in DIALECTS.values()}
 PEOPLE = ("", "1girl", "2girls", "3girls", "multiple girls", "1boy", "2boys", "multiple boys", "1other", "no humans")
 YEARS = ("",) + tuple(f"year {y}" for y in range(2025, 2004, -1))
 MAX_FIXES = 6
@@ -56,12 +59,24 @@ def default_flags() -> list[str]:
     return [label for label, name in OPTION_FLAGS.items() if getattr(defaults, name)]
 
 
-def make_options(flags: Iterable[str] | None, placement: str | None, rating: str | None) -> FormatOptions:
-    """FormatOptions from the options panel's values (unknown labels are ignored)."""
+def dialect_label(name: str) -> str:
+    """The radio's label for a dialect name (A1111's for an unknown one)."""
+    return next((label for label, n in DIALECT_CHOICES.items() if n == name), next(iter(DIALECT_CHOICES)))
+
+
+def make_options(
+    flags: Iterable[str] | None, placement: str | None, rating: str | None, dialect: str | None = None
+) -> FormatOptions:
+    """FormatOptions from the options panel's values (unknown labels are ignored).
+
+    ``dialect`` is the comments radio's label: a prompt written for reForge keeps its ``//``
+    notes out of the tags only if the formatter reads them as the host does.
+    """
     chosen = set(flags or ())
     values: dict[str, Any] = {name: label in chosen for label, name in OPTION_FLAGS.items()}
     values["placement"] = PLACEMENTS.get(placement or "", Placement.GENERAL)
     values["rating"] = rating if rating in RATINGS else None
+    values["dialect"] = DIALECT_CHOICES.get(dialect or "", FormatOptions().dialect)
     return FormatOptions(**values)
 
 
@@ -235,11 +250,12 @@ def run_format(
     flags: Iterable[str] | None,
     placement: str | None,
     rating: str | None,
+    dialect: str | None = None,
 ) -> FormatView:
     """Format a prompt with the panel's settings and render every output panel from the one result."""
     preset = session.ctx.preset(preset_name)
     width, height = parse_size(size_label, preset)
-    options = make_options(flags, placement, rating)
+    options = make_options(flags, placement, rating, dialect or dialect_label(session.ctx.dialect))
     try:
         result = format_prompt(
             prompt or "",

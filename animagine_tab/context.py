@@ -35,6 +35,8 @@ class TabContext:
     ``overrides_file`` is the user's ``tag,category`` file the editor writes
     (None hides the editor). ``send_targets``/``bind_send`` wire the host's
     "Send to" buttons; empty in the standalone app, where they are hidden.
+    ``dialect`` names the comment syntax the host reads (``a1111``, ``reforge``,
+    ``plain``), the one the tab formats with until the user picks another.
     """
 
     load_db: Callable[[], Any]
@@ -46,6 +48,7 @@ class TabContext:
     token_counter: TokenCounter | None = None
     reload_db: Callable[[], Any] | None = None
     db_ready: Callable[[], bool] | None = None
+    dialect: str = "a1111"  # what the host reads as a comment: the comments radio starts there
     css: str = ""  # only the standalone app needs it: the WebUI loads style.css itself
     title: str = "Animagine XL prompt helper"
 

@@ -129,7 +129,13 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
                     label="Rating when the prompt has none",
                     elem_id="animagine_default_rating",
                 )
-        settings = [preset, size, cfg, steps, flags, placement, default_rating]
+                dialect = gr.Radio(
+                    choices=list(cb.DIALECT_CHOICES),
+                    value=cb.dialect_label(ctx.dialect),
+                    label="Comments, as the WebUI reads them",
+                    elem_id="animagine_dialect",
+                )
+        settings = [preset, size, cfg, steps, flags, placement, default_rating, dialect]
 
         with gr.Tabs(elem_id="animagine_tabs") as tabs:
             with gr.Tab("Formatter", id="formatter", elem_id="animagine_formatter_tab"):

@@ -15,6 +15,7 @@ from typing import Any
 from animagine_tab import TabContext, build_tab
 
 from . import element_ids
+from .dialect import host_dialect
 from .engine import KNOWLEDGE_BASE, PRESETS, log, one_line
 from .settings import read_settings
 
@@ -89,6 +90,7 @@ def make_context() -> TabContext:
         send_targets=SEND_TARGETS,
         bind_send=bind_send,
         token_counter=count_tokens,
+        dialect=host_dialect(getattr(shared, "opts", None)),
     )
 
 

@@ -64,6 +64,28 @@ def test_make_options_maps_every_panel_control():
     assert cb.make_options(cb.default_flags(), None, cb.NO_RATING) == FormatOptions()
 
 
+def test_comments_radio_reads_the_prompt_as_that_host(real_tagdb):
+    """On A1111 ``.hack//sign`` is a tag like any other; on reForge ``//sign`` is a comment, which must end
+    its line: quality tags glued after it would be cut off with it."""
+    session = session_over(real_tagdb)
+    prompt = "smile, 1girl, .hack//sign"
+    a1111 = cb.run_format(session, prompt, "", *PANEL, cb.dialect_label("a1111")).result.prompt
+    reforge = cb.run_format(session, prompt, "", *PANEL, cb.dialect_label("reforge")).result.prompt
+    assert ".hack//sign" in split_items(a1111) and "masterpiece" in split_items(a1111)
+    comment_lines = [line for line in reforge.splitlines() if "//" in line]
+    assert comment_lines and not any("masterpiece" in line for line in comment_lines)
+    assert "masterpiece" in reforge
+
+
+def test_the_tab_formats_in_its_hosts_dialect_until_told_otherwise(real_tagdb):
+    session = cb.TabSession(TabContext(load_db=lambda: real_tagdb, presets=load_presets(), dialect="reforge"))
+    told = cb.run_format(session, "1girl, .hack//sign", "", *PANEL, cb.dialect_label("reforge")).result
+    assert cb.run_format(session, "1girl, .hack//sign", "", *PANEL).result == told
+    assert cb.make_options([], None, None, cb.dialect_label("plain")).dialect == "plain"
+    assert cb.make_options([], None, None, "no such label").dialect == "a1111"
+    assert cb.dialect_label("no such dialect") == cb.dialect_label("a1111")
+
+
 def test_resolution_settings_and_preset_fallback(real_tagdb):
     session = session_over(real_tagdb)
     view = cb.run_format(session, "1girl", "", "no-such-preset", "1216 × 832 (19:13)", 9, 40, None, None, None)

@@ -8,6 +8,7 @@ loading one, and a tab built without loading the tag database.
 
 from __future__ import annotations
 
+import re
 import sys
 import types
 from pathlib import Path
@@ -58,6 +59,24 @@ def test_on_ui_tabs_gives_one_tab_with_the_hosts_send_buttons(host):
         ("txt2img", "animagine_infotext"),
     ]
     assert {b.paste_button.elem_id for b in bindings} >= {"animagine_formatter_send_txt2img"}
+
+
+def test_the_tab_starts_in_the_comment_dialect_the_host_strips(host, monkeypatch):
+    """The host's own strip_comments decides: A1111's (the double's) keeps ``//``, a reForge-like one cuts it."""
+    from modules import shared
+    from modules.processing_scripts import comments
+
+    from animagine_webui import tab
+
+    assert tab.make_context().dialect == "a1111"
+    monkeypatch.setitem(shared.opts.data, "enable_prompt_comments", False)
+    assert tab.make_context().dialect == "plain"
+
+    def strip_like_reforge(text: str) -> str:
+        return re.sub(r"#[^\n]*|//[^\n]*", "", text)
+
+    monkeypatch.setattr(comments, "strip_comments", strip_like_reforge)
+    assert tab.make_context().dialect == "reforge"
 
 
 def test_building_the_tab_does_not_load_the_tag_database(host, monkeypatch, real_tagdb):
