@@ -351,24 +351,39 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
         follow_typing(parts, on_build, build_in, build_out, lambda a: cb.typed_key(*map(str, a[: len(parts)])))
         builder_tab.select(on_build, build_in, build_out)
 
-        def picks(category: Category) -> Any:
-            def suggest(text: str, live: cb.LatestOnly) -> Any:
-                names = cb.run_latest(live, lambda: cb.complete(session, text, category))
+        def follow_picks(box: Any, out: Any, category: Category) -> Any:
+            """Suggestions for what ``box`` holds, ending on the last keystroke.
+
+            As in ``follow_typing``: gradio 3.41 sends no ``.input`` while the last one runs, so a
+            key pressed then got no suggestions of its own (with a busy CPU, none for the text the
+            box ends with). Each pass records the text it suggested for; the follow-up, started
+            when a pass ends with the box's text of that moment, suggests again if it moved on.
+            Returns that record: a pick writes the box, and its text then needs no suggestions.
+            """
+            live = gr.State(cb.LatestOnly())
+            shown = gr.State("")
+
+            def suggest(text: str, latest: cb.LatestOnly, before: str) -> list[Any]:
+                names = cb.run_latest(latest, lambda: cb.complete(session, text, category))
                 if names is None:  # a newer keystroke's suggestions are on their way
-                    return gr.update()
-                return gr.update(choices=names, value=None, visible=bool(names))
+                    return [gr.update(), before]
+                return [gr.update(choices=names, value=None, visible=bool(names)), text]
 
-            return suggest
+            def catch_up(text: str, latest: cb.LatestOnly, before: str) -> list[Any]:
+                if text == before:
+                    return [gr.update(), before]
+                return suggest(text, latest, before)
 
-        live_character_picks = gr.State(cb.LatestOnly())
-        live_artist_picks = gr.State(cb.LatestOnly())
-        character.input(
-            picks(Category.CHARACTER), [character, live_character_picks], [character_picks], **_LAST_KEYSTROKE
-        )
-        artist.input(picks(Category.ARTIST), [artist, live_artist_picks], [artist_picks], **_LAST_KEYSTROKE)
+            box.input(suggest, [box, live, shown], [out, shown], **_LAST_KEYSTROKE).then(
+                catch_up, [box, live, shown], [out, shown]
+            )
+            return shown
+
+        character_shown = follow_picks(character, character_picks, Category.CHARACTER)
+        artist_shown = follow_picks(artist, artist_picks, Category.ARTIST)
 
         def pick_character(evt: gr.SelectData) -> list[Any]:
-            return [str(evt.value), gr.update(choices=[], value=None, visible=False)]
+            return [str(evt.value), gr.update(choices=[], value=None, visible=False), str(evt.value)]
 
         def on_character(name: str, current: str, filled: str) -> list[str]:
             # Decided from the box's value as this event sent it and what we wrote last, in one
@@ -382,10 +397,10 @@ def build_tab(ctx: TabContext) -> gr.Blocks:
         character.change(on_character, [character, series, series_filled], [series, series_filled])
 
         def pick_artist(evt: gr.SelectData) -> list[Any]:
-            return [str(evt.value), gr.update(choices=[], value=None, visible=False)]
+            return [str(evt.value), gr.update(choices=[], value=None, visible=False), str(evt.value)]
 
-        character_picks.select(pick_character, None, [character, character_picks])
-        artist_picks.select(pick_artist, None, [artist, artist_picks])
+        character_picks.select(pick_character, None, [character, character_picks, character_shown])
+        artist_picks.select(pick_artist, None, [artist, artist_picks, artist_shown])
         to_formatter.click(
             lambda *values: [cb.assemble(*values), gr.update(selected="formatter")], parts, [source, tabs]
         )

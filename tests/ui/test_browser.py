@@ -249,3 +249,31 @@ def test_fast_typing_ends_on_the_last_keystroke(app, page, monkeypatch):
         width=832, height=1216, cfg_scale=5, steps=28,
     )
     expect(text_box(page, "animagine_output")).to_have_value(final.prompt)
+
+
+def test_fast_typing_gets_suggestions_for_the_last_keystroke(app, page, monkeypatch):
+    """Each suggestion pass outlasting a keystroke (a busy machine): under gradio 3.41 the last key's
+    ``.input`` was never sent, so the picks stayed those of a shorter text or never showed at all."""
+    import time
+
+    from playwright.sync_api import expect
+
+    complete = cb.complete
+    asked: list[str] = []
+
+    def slow_complete(session, text, category, *args, **kwargs):
+        asked.append(text)
+        time.sleep(0.15)
+        return complete(session, text, category, *args, **kwargs)
+
+    monkeypatch.setattr(cb, "complete", slow_complete)
+    open_tab(page, "Builder")
+    character = text_box(page, "animagine_b_character")
+    character.click()
+    character.press_sequentially("firefly (honk", delay=30)
+    for _ in range(200):  # the last pass may still be on its way once typing ends
+        if asked and asked[-1] == "firefly (honk":
+            break
+        page.wait_for_timeout(100)
+    assert asked[-1] == "firefly (honk"
+    expect(page.locator("#animagine_b_character_picks")).to_contain_text("firefly (honkai: star rail)")
