@@ -66,23 +66,10 @@ def _format(prompt: str, db, preset, options: FormatOptions):
 
 
 def _exempt(result, db, options: FormatOptions) -> set:
-    """Items the engine reports as added (suffix, series, rating) or removed (duplicates).
-
-    An item's reading depends on its prompt: when the host's schedule parser fails on the
-    whole prompt (a top-level ``|``, say), ``[a:b:0.5]`` is read as plain emphasis. So each
-    reported text is keyed both alone and with a top-level ``|`` that forces that reading.
-    """
-    items: set = set()
-    for change in result.changes:
-        if change.kind in ("added", "removed"):
-            for text in (change.text, change.original):
-                if text:
-                    for context in (text, f"{text}, |"):
-                        items |= meaning.item_keys(
-                            context, db, replace_underscores=options.replace_underscores,
-                            dialect=hostsem.DIALECTS[options.dialect], plain_names=options.plain_names,
-                        )
-    return items
+    return meaning.exempt_keys(
+        result.changes, db, replace_underscores=options.replace_underscores,
+        dialect=hostsem.DIALECTS[options.dialect], plain_names=options.plain_names,
+    )
 
 
 def _meanings(before: str, after: str, db, options: FormatOptions, dialect=hostsem.A1111):

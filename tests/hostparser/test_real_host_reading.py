@@ -25,7 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 from support import hostsem, meaning
 from support.strategies import any_text, prompts, realistic_prompts
@@ -111,6 +111,10 @@ def test_the_model_reads_every_text_as_the_host_does(host, text):
 
 @TIER
 @given(prompt=st.one_of(prompts(), realistic_prompts()), options=st.sampled_from((FormatOptions(),)))
+# a removed duplicate read in its prompt: "{red|blue}" fails the host's schedule parse, so "[1Girl|0]"
+# is emphasis there, not the alternation it is alone (found at 4,000 examples; the default suite's
+# oracle already keyed it both ways, this tier's copy did not)
+@example(prompt="{red|blue} eyes BREAK [1Girl|0], [1Girl|0]:0.5", options=FormatOptions())
 def test_the_engine_keeps_the_meaning_the_host_reads(host, prompt, options):
     options = replace(options, dialect=host.dialect.name)  # the engine is told which host reads it
     result = format_prompt(prompt, db=DB, preset=PRESET, options=options)
@@ -126,12 +130,7 @@ def test_the_engine_keeps_the_meaning_the_host_reads(host, prompt, options):
     read = _reader(host)
     before = meaning.meaning(meaning.as_separated(prompt, result.changes), DB, dialect=host.dialect, reader=read)
     after = meaning.meaning(result.prompt, DB, dialect=host.dialect, reader=read)
-    exempt: set = set()
-    for change in result.changes:
-        if change.kind in ("added", "removed"):
-            for text in (change.text, change.original):
-                if text:
-                    exempt |= meaning.item_keys(text, DB, dialect=host.dialect)
+    exempt = meaning.exempt_keys(result.changes, DB, dialect=host.dialect)
     diffs = meaning.differences(before, after, exempt=exempt)
     assert not diffs, f"{host.name}: " + "; ".join(diffs[:3])
 
@@ -163,11 +162,6 @@ def test_real_prompts_keep_the_meaning_the_host_reads(host, real_db, row):
     except hostsem.HostError:
         pytest.skip("the host fails on this prompt, or reads it differently per process: no meaning to keep")
     after = meaning.meaning(result.prompt, real_db, **options)
-    exempt: set = set()
-    for change in result.changes:
-        if change.kind in ("added", "removed"):
-            for text in (change.text, change.original):
-                if text:
-                    exempt |= meaning.item_keys(text, real_db, dialect=host.dialect, plain_names=True)
+    exempt = meaning.exempt_keys(result.changes, real_db, dialect=host.dialect, plain_names=True)
     diffs = meaning.differences(before, after, exempt=exempt)
     assert not diffs, f"{host.name}: " + "; ".join(diffs[:3])

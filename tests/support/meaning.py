@@ -39,6 +39,7 @@ __all__ = [
     "Meaning",
     "balanced",
     "differences",
+    "exempt_keys",
     "item_keys",
     "meaning",
     "normalise_source",
@@ -376,6 +377,33 @@ def item_keys(
     except hostsem.HostError:
         return set()
     return {item for _, steps in m.parts for segs in steps for seg in segs for item in seg}
+
+
+def exempt_keys(
+    changes: Iterable,
+    db: TagLookup | None,
+    *,
+    replace_underscores: bool = True,
+    dialect: Dialect = A1111,
+    plain_names: bool = False,
+) -> set[Item]:
+    """Items the engine reports as added (suffix, series, rating) or removed (duplicates).
+
+    An item's reading depends on its prompt: when the host's schedule parser fails on the
+    whole prompt (a top-level ``|``, say), ``[a:b:0.5]`` is read as plain emphasis. So each
+    reported text is keyed both alone and with a top-level ``|`` that forces that reading.
+    """
+    items: set[Item] = set()
+    for change in changes:
+        if change.kind in ("added", "removed"):
+            for text in (change.text, change.original):
+                if text:
+                    for context in (text, f"{text}, |"):
+                        items |= item_keys(
+                            context, db, replace_underscores=replace_underscores, dialect=dialect,
+                            plain_names=plain_names,
+                        )
+    return items
 
 
 def differences(before: Meaning, after: Meaning, exempt: Iterable[Item] = ()) -> list[str]:
