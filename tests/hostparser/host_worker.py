@@ -25,6 +25,7 @@ import importlib.util
 import json
 import re
 import sys
+import types
 from pathlib import Path
 
 
@@ -45,7 +46,17 @@ def _definitions(path: Path, names: set[str]) -> dict:
     return namespace
 
 
+def _torch_if_absent() -> None:
+    """A bare checkout's Python may have no torch: ``prompt_parser.py`` imports it at its end for the
+    conditioning tensors, which reading a prompt never touches, so an empty module stands in."""
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        sys.modules["torch"] = types.ModuleType("torch")
+
+
 def load(webui: Path):
+    _torch_if_absent()
     spec = importlib.util.spec_from_file_location("host_prompt_parser", webui / "modules" / "prompt_parser.py")
     parser = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(parser)
