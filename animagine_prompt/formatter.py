@@ -27,6 +27,7 @@ from .syntax import Boundary, Item, Part, Segment, Text, parse
 from .syntax.dialect import Dialect, get_dialect, has_comment
 from .syntax.lines import split_lines
 from .syntax.parse import host_reads_schedules, in_comment, trailing_weight
+from .syntax.repeat import weights_all_before
 from .tagdb_protocol import TagLookup
 from .tokens import approximate_tokens
 
@@ -135,6 +136,8 @@ class _PartFormatter:
         present = _names(self.analysed)
         additions: list[list[tuple[int, Analysis]]] = [[] for _ in segs]  # (insert after input index, item)
         pinned = [any(not it.balanced for it in seg.items) for seg in self.part.segments]
+        if any(weights_all_before(it.source, self.dialect) for seg in self.part.segments for it in seg.items):
+            pinned = [True] * len(pinned)  # reForge's "(:x2)" weights all text before it: nothing may move
 
         if self.options.add_series:
             written_series = [

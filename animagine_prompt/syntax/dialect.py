@@ -21,6 +21,7 @@ class Dialect:
     name: str
     title: str
     comment: str  # the regex of one comment, as the host's strip_comments removes it
+    repeat_weights: bool = False  # reForge's "(a:x2.5)": the group repeated, its last copy weighted
 
 
 A1111 = Dialect("a1111", "A1111: # comments", r"\#[^\n]*")
@@ -28,6 +29,7 @@ REFORGE = Dialect(
     "reforge",
     "reForge: #, // and /* */ comments",
     r"(?m:^)/\*(?s:.*?)\*/(?=\n|\Z)|\#[^\n]*|//[^\n]*|/\*[^\n]*|\*/[^\n]*",
+    repeat_weights=True,
 )
 PLAIN = Dialect("plain", "no comments (A1111 with Enable comments off)", r"(?!)")
 

@@ -134,6 +134,9 @@ KNOWN_BUGS = (
     # the separated lines of the second AND part also stand, not separated, inside the first
     # part's unclosed "(": the oracle must apply the separation where it happened
     "1BOY, ( BREAK 1BOY\n1BOY:0.5 AND 1BOY\n1BOY:0.5",
+    # reForge weights all text before an empty repeat group ("res[-0:]"): a duplicate before it
+    # was dropped, and the host's text at 1.5 lost a "1boy"
+    "1BOY, 1BOY, ((:3):x2.5):0.5",
 )
 def _known_bugs(test):
     for prompt in reversed(KNOWN_BUGS):
@@ -352,3 +355,13 @@ def test_a_comment_ending_the_prompt_keeps_the_tag_list_shape(db):
         assert result.prompt.splitlines() == ["1girl, smile,", comment, suffix]
         again = format_prompt(result.prompt, db=db, preset=get_preset("4.0"), options=options)
         assert again.prompt == result.prompt
+
+
+def test_an_empty_repeat_group_on_reforge_keeps_everything_before_it_in_place(db):
+    # Issue 11: reForge's "(a:x2.5)" repeat weights. A group holding no text gives its tail weight
+    # to every entry before it in the AND part: nothing before it may move or go.
+    prompt = "smile, 1BOY, smile, ((:3):x2.5), long_hair"
+    reforge = format_prompt(prompt, db=db, preset=get_preset("4.0"), options=FormatOptions(dialect="reforge"))
+    assert reforge.prompt.startswith("smile, 1boy, smile, ((:3):x2.5), long hair, masterpiece")
+    a1111 = format_prompt(prompt, db=db, preset=get_preset("4.0"), options=FormatOptions(dialect="a1111"))
+    assert a1111.prompt.startswith("1boy, smile")  # ":x2.5" is text there: ordered as usual

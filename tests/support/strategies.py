@@ -32,7 +32,8 @@ _WORD_ALPHABET = (
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_  _-'.!?+^~=猫耳少女東方初音ミク星éßøñ🌸✨🐱"
 )
 
-WEIGHTS = ("1.2", "0.8", "1", "1.5", ".5", "2", "0", "1.05", "-1", "0.9", "1.", " 1.3 ")
+# "x2.5": reForge repeats the group (2 copies, the last at 1.5); A1111 reads ":x2.5" as text
+WEIGHTS = ("1.2", "0.8", "1", "1.5", ".5", "2", "0", "1.05", "-1", "0.9", "1.", " 1.3 ", "x2.5", "x0.8", "x3", "x-2")
 WHENS = ("0.5", "10", "5", "0.25", ".3", "1", "27", "28", "100", "0", " 0.7 ", "-3")
 SEPARATORS = (", ", ",", " , ", ",\n", ",  ", ", ,", "\n", ",\n\n", " ,", ",\t")
 BREAKS = (" BREAK ", "\nBREAK\n", ", BREAK, ", "BREAK,", " BREAK\n", ",BREAK ")
