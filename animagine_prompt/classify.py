@@ -92,7 +92,9 @@ def _unknown_spelling(text: str, norm: Normaliser) -> str:
     return _WORD.sub(lambda m: _respell_word(m.group(), norm), text)
 
 
-_WORD = re.compile(r"\S+")
+# Words end at a ":" or "|" the host kept as text as well as at spaces: in "o_o:x2.5" (reForge's
+# repeat weight, text to A1111) the word is the emoticon "o_o", which keeps its underscore.
+_WORD = re.compile(r"[^\s:|]+")
 
 
 def _respell_word(word: str, norm: Normaliser) -> str:

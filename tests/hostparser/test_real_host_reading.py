@@ -115,6 +115,8 @@ def test_the_model_reads_every_text_as_the_host_does(host, text):
 # is emphasis there, not the alternation it is alone (found at 4,000 examples; the default suite's
 # oracle already keyed it both ways, this tier's copy did not)
 @example(prompt="{red|blue} eyes BREAK [1Girl|0], [1Girl|0]:0.5", options=FormatOptions())
+# an emoticon in a repeat-weighted group: "o_o" to reForge, inside the text "o_o:x2.5" to A1111 (3,000 examples)
+@example(prompt="(o_o:x2.5):0.5", options=FormatOptions())
 def test_the_engine_keeps_the_meaning_the_host_reads(host, prompt, options):
     options = replace(options, dialect=host.dialect.name)  # the engine is told which host reads it
     result = format_prompt(prompt, db=DB, preset=PRESET, options=options)

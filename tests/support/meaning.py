@@ -504,10 +504,24 @@ def _item_occurrence(prompt: str, item: str) -> int:
         part = re.split(r"\bAND\b", before)[-1]
         lead = part.rstrip()
         starts_item = not lead or lead.endswith(",") or re.search(r"\bBREAK\Z", lead) is not None
-        if starts_item and _depth(part) == 0:
+        if starts_item and _depth(part) == 0 and _ends_item(item, prompt[at + len(item):]):
             return at
         at = prompt.find(item, at + 1)
     return prompt.find(item)
+
+
+_ITEM_END = re.compile(r"\s*(?:,|#|//|/\*|\Z)|\s*:\s*[-+]?[.\d]+\s*(?:\Z|AND\b)")
+_SPLIT_AFTER = re.compile(r"\s*(?:BREAK|AND)\b")
+
+
+def _ends_item(item: str, rest: str) -> bool:
+    """Whether the text after an occurrence ends the item there (``0⏎1girls`` is no item inside
+    ``0⏎1girlsBREAK``): a comma, a comment, the end, a part weight, or a BREAK/AND the host
+    splits at (not one glued to a word, which is text)."""
+    if _ITEM_END.match(rest):
+        return True
+    glued = bool(rest) and not rest[0].isspace() and (item[-1:].isalnum() or item[-1:] == "_")
+    return not glued and _SPLIT_AFTER.match(rest) is not None
 
 
 def _depth(text: str) -> int:
