@@ -313,21 +313,18 @@ def _end_line_comment(text: str, after: str, dialect: Dialect) -> str:
 
 def _join_segments(texts: list[str], boundaries: Sequence[Boundary]) -> str:
     """BREAK stays on the line; a comment keeps a line of its own. The comma that keeps the
-    items around a comment apart goes where the user had it; where there was none (the comment
-    ended the prompt, and the quality tags come after it) it ends the line before the comment,
-    as a list of tags is written. Only after a lone trailing backslash, which would escape it,
-    does it start the next line instead."""
+    items around a comment apart goes where the user had it: after the comment when there
+    was none, because ``//`` is a comment in reForge but text in A1111, and text after it
+    on the next line must not join the item before it there either."""
     body = texts[0]
     for boundary, text in zip(boundaries, texts[1:]):
-        escapes = (len(body) - len(body.rstrip("\\"))) % 2 == 1
         if boundary.kind == "break":
             # A lone trailing backslash was the user's escaped comma (``\\, BREAK``): without its
             # comma it would escape the space and the chunk would lose the comma's token.
-            body = f"{body}{',' if escapes else ''} BREAK {text}"
+            glue = "," if (len(body) - len(body.rstrip("\\"))) % 2 else ""
+            body = f"{body}{glue} BREAK {text}"
         elif boundary.comma_before and body.strip():
             body = f"{body},\n{boundary.raw}\n{', ' if boundary.comma_after else ''}{text}"
-        elif text and body.strip() and not boundary.comma_after and not escapes:
-            body = f"{body},\n{boundary.raw}\n{text}"
         elif text and body.strip():
             body = f"{body}\n{boundary.raw}\n, {text}"
         else:

@@ -349,19 +349,6 @@ def test_a_bracket_the_host_pairs_with_nothing_holds_no_schedule(db):
     assert "[ask (askzy):[:d]:0.5]" in after
 
 
-def test_a_comment_ending_the_prompt_keeps_the_tag_list_shape(db):
-    # The quality tags come after a comment that ended the prompt: the comma that keeps "smile"
-    # and "masterpiece" apart (a comment line is no comma to the host) ends the line before the
-    # comment, not starts the next one.
-    for dialect, comment in (("a1111", "# my note"), ("reforge", "// my note")):
-        options = FormatOptions(dialect=dialect)
-        result = format_prompt(f"smile, 1girl {comment}", db=db, preset=get_preset("4.0"), options=options)
-        suffix = "masterpiece, high score, great score, absurdres"
-        assert result.prompt.splitlines() == ["1girl, smile,", comment, suffix]
-        again = format_prompt(result.prompt, db=db, preset=get_preset("4.0"), options=options)
-        assert again.prompt == result.prompt
-
-
 def test_an_empty_repeat_group_on_reforge_keeps_everything_before_it_in_place(db):
     # Issue 11: reForge's "(a:x2.5)" repeat weights. A group holding no text gives its tail weight
     # to every entry before it in the AND part: nothing before it may move or go.
