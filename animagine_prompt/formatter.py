@@ -23,7 +23,7 @@ from .order import order_items
 from .presets import Preset
 from .resolution import snap_resolution
 from .result import Change, Diagnostic, FormatResult, GenerationSettings, TaggedItem
-from .syntax import Boundary, Item, Part, Segment, Text, parse
+from .syntax import Boundary, Item, Part, Prompt, Segment, Text, parse, render
 from .syntax.dialect import Dialect, get_dialect, has_comment
 from .syntax.lines import split_lines
 from .syntax.parse import host_reads_schedules, in_comment, trailing_weight
@@ -129,6 +129,10 @@ class _PartFormatter:
         self.placed: list[Analysis | None] = []  # the output's items in order, None for a BREAK
 
     def run(self) -> str:
+        if any(weights_all_before(it.source, self.dialect) for seg in self.part.segments for it in seg.items):
+            # reForge's "(:x2.5)" weights every entry before it in the part, BREAKs too (which then
+            # stop being BREAKs, so even the commas around them count): the part stays as written.
+            return render(Prompt((self.part,), ())).strip(" ")  # the AND between parts brings its spaces
         self.part = self._one_tag_per_line(self.part)
         segs = [[analyse(item, self.norm) for item in seg.items] for seg in self.part.segments]
         for seg in segs:
@@ -136,8 +140,6 @@ class _PartFormatter:
         present = _names(self.analysed)
         additions: list[list[tuple[int, Analysis]]] = [[] for _ in segs]  # (insert after input index, item)
         pinned = [any(not it.balanced for it in seg.items) for seg in self.part.segments]
-        if any(weights_all_before(it.source, self.dialect) for seg in self.part.segments for it in seg.items):
-            pinned = [True] * len(pinned)  # reForge's "(:x2)" weights all text before it: nothing may move
 
         if self.options.add_series:
             written_series = [
@@ -174,14 +176,11 @@ class _PartFormatter:
             # inside a schedule or a group it is there only at some steps, or mixed with others.
             whole = {a.tag.info.name for a in self.analysed if a.tag is not None and a.tag.info is not None}
             at_start = self.preset.quality_position == "start"
+            at = -1 if at_start else _append_at(self.part.segments[last].items)
             for name in self.preset.quality_suffix:
                 if name not in whole:
                     whole.add(name)
-                    if at_start:
-                        additions[0].append((-1, _synthetic(name, self.norm)))
-                    else:
-                        at = _append_at(self.part.segments[last].items)
-                        additions[last].append((at, _synthetic(name, self.norm)))
+                    additions[0 if at_start else last].append((at, _synthetic(name, self.norm)))
                     self._added(name, "quality prefix" if at_start else "quality suffix")
 
         rendered = [self._segment(s, seg, additions[s], pinned[s]) for s, seg in enumerate(segs)]

@@ -27,32 +27,37 @@ def weights_all_before(text: str, dialect: Dialect) -> bool:
     """Whether ``text`` holds a repeat-weighted group with no text in it, for a host that has them.
 
     Read as the host reads one item: a ``(`` records how much text came before it, a weighted
-    closer takes the latest one. A weighted closer with no ``(`` of its own in ``text`` pairs with
-    one opened earlier in the prompt, which cannot be seen from here: it counts as one too.
+    closer takes the latest one. Text inside ``[...]`` does not count: a schedule or an
+    alternation (``([a:0.5]:x2.5)``) can leave the group empty at some steps. A weighted
+    closer with no ``(`` of its own in ``text`` pairs with one opened earlier in the prompt,
+    which cannot be seen from here: it counts as one too.
     """
     if not dialect.repeat_weights or ":" not in text or "x" not in text:
         return False
     opens: list[int] = []
-    seen = 0  # text tokens so far
+    seen = 0  # text tokens so far that are there at every step
+    squares = 0  # inside "[...]": a schedule or alternation may hold no text at some step
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
-        if kind == "open":
+        if kind == "square":
+            squares += 1
+        elif kind == "close" and m.group(0) == "]" and squares:
+            squares -= 1
+        elif kind == "open":
             opens.append(seen)
         elif kind == "weight":
             if not opens:
                 if m.group("weight").startswith("x"):
                     return True
-                seen += 1  # no group to close: the host takes it as text
+                seen += 0 if squares else 1  # no group to close: the host takes it as text
                 continue
             start = opens.pop()
             if m.group("weight").startswith("x") and start == seen:
                 return True
         elif kind == "close" and m.group(0) == ")" and opens:
             opens.pop()
-        elif kind in ("square",):
-            continue
         elif kind == "close":
-            continue  # "]" closes a square bracket, or is text; either way no round group ends
-        else:
+            continue  # a stray closer: text to the host, not counted (counting less only pins more)
+        elif not squares:
             seen += 1
     return False

@@ -21,6 +21,8 @@ from animagine_prompt.syntax.repeat import weights_all_before
         "(a, (:x2.5))",  # text before the inner group is not inside it
         "[(:x2.5):a:0.5]",  # an empty group at some steps
         "long hair:x2.5)",  # closes a "(" of an earlier item: unseen, so counted
+        "([1BOY:0.5]:x2.5)",  # empty until the schedule's step
+        "([a|]:x2.5)",  # empty at every other step
     ],
 )
 def test_an_empty_repeat_group_weights_all_before_it(text):
