@@ -82,7 +82,8 @@ case "${1:-}" in
     ensure_chromium
     .venv/bin/ruff check .
     .venv/bin/python -m pytest -q
-    .venv-g4/bin/python -m pytest -q tests/ui
+    say "the UI tests and the host-double WebUI tests again under gradio 4.40 and pydantic 2 (Forge's line)"
+    .venv-g4/bin/python -m pytest -q tests/ui tests/webui
     p310=$(py310)
     if [ "$("$PY" -c 'import sys; print(sys.version_info[:2] == (3, 10))')" = True ]; then
       say "this run was already on Python 3.10"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from modules import script_callbacks, scripts
+from modules import errors, script_callbacks, scripts
 from modules.api.api import Api, HTTPException
 
 from animagine_prompt.formatter import format_prompt
@@ -84,6 +86,21 @@ def test_unknown_preset_through_the_api_leaves_the_prompt_and_says_why(host, fak
     assert res.all_prompts == ["1girl, smile"] * 2
     assert "unknown preset" in res.infotexts[1]
     assert capsys.readouterr().out.count("[Animagine XL]") == 1
+
+
+def test_script_info_lists_our_arguments_as_the_hosts_pydantic_models_take_them(host):
+    # /sdapi/v1/script-info is how API clients learn the argument order; a control pydantic cannot
+    # take (a label that is not text, choices that are not strings under pydantic 2) fails the UI.
+    info = [s for s in Api().get_script_info() if s["name"] == "animagine xl"]
+    assert [s["is_img2img"] for s in info] == [False, True] and all(s["is_alwayson"] for s in info)
+    args = info[0]["args"]
+    assert len(args) == len(ARG_NAMES) and args[0]["value"] is False
+    assert args[1]["value"] == DEFAULTS["animagine_default_preset"]
+    assert {"animagine-xl-4.0", "animagine-xl-3.1"} <= set(args[1]["choices"])
+    assert all(isinstance(c, str) for a in args for c in a["choices"] or ())
+    assert all(a["label"] for a in args), "an unlabelled argument is anonymous to API clients"
+    assert json.loads(json.dumps(info)) == info
+    assert not [r for r in errors.reported if "animagine" in r.lower()]
 
 
 def test_naming_a_missing_script_is_422(host):

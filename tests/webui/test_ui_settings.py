@@ -9,6 +9,7 @@ import sys
 import gradio as gr
 from modules import script_callbacks, scripts, sd_models, shared
 from modules.ui_components import InputAccordion
+from support.gradio_events import choice_values, listeners
 
 from animagine_prompt.options import Placement
 from animagine_prompt.presets import get_preset
@@ -32,7 +33,7 @@ def test_one_alwaysvisible_script_with_the_documented_argument_order(host):
         assert isinstance(controls[0], InputAccordion) and controls[0].value is False
         assert controls[0].accordion_id == element_ids.accordion(tab)
         assert [c.value for c in controls[1:]] == ["animagine-xl-4.0", True, True, True, True, True, "none"]
-        assert set(controls[1].choices) >= {"animagine-xl-4.0", "animagine-xl-3.1"}
+        assert set(choice_values(controls[1])) >= {"animagine-xl-4.0", "animagine-xl-3.1"}
         assert "Euler a" in controls[2].label and "5" in controls[3].label and "28" in controls[4].label
     assert [d.script_class.__name__ for d in scripts.scripts_data].count("AnimagineScript") == 1
 
@@ -106,11 +107,12 @@ def test_auto_enable_follows_the_checkpoint_dropdown(host, tmp_path):
     assert checkpoint_is_animagine(info.title)
     assert not checkpoint_is_animagine("sd_xl_base_1.0.safetensors [31e35c80fc]")
     dropdown = host.checkpoint_dropdown._id
-    deps = [d for d in host.blocks.dependencies if dropdown in d["targets"] and d["trigger"] == "change"]
+    events = listeners(host.blocks)
+    deps = [e for e in events if e.fires_on(dropdown, "change")]
     assert deps, "no change event on the checkpoint dropdown"
-    loads = [d for d in host.blocks.dependencies if d["trigger"] == "load" and dropdown in d["inputs"]]
+    loads = [e for e in events if any(t == "load" for _, t in e.targets) and dropdown in e.inputs]
     assert loads, "no page-load event reading the checkpoint dropdown"
-    fn = host.blocks.fns[host.blocks.dependencies.index(deps[0])].fn
+    fn = deps[0].fn
     # both tabs' accordions, then both tabs' preset dropdowns
     assert [u["value"] for u in fn(info.title)] == [True, True, "animagine-xl-4.0", "animagine-xl-4.0"]
     base = fn("sd_xl_base_1.0.safetensors [31e35c80fc]")
@@ -119,7 +121,7 @@ def test_auto_enable_follows_the_checkpoint_dropdown(host, tmp_path):
     assert [u.get("value") for u in fn(pony.title)] == [False, False, "pony-diffusion-v6-xl", "pony-diffusion-v6-xl"]
     shared.opts.animagine_auto_enable = False
     assert ["value" in u for u in fn(info.title)] == [False, False, False, False]
-    outputs = set(deps[0]["outputs"])
+    outputs = set(deps[0].outputs)
     txt, img = ours(scripts.scripts_txt2img), ours(scripts.scripts_img2img)
     assert {txt.controls[0]._id, img.controls[0]._id, txt.controls[1]._id, img.controls[1]._id} <= outputs
     assert auto_enable.on_checkpoint_change(info.title, enabled=True, is_animagine=checkpoint_is_animagine) is True
@@ -140,13 +142,9 @@ def test_reloading_the_shim_registers_each_callback_once_and_restores_sys_path(h
 def test_summary_and_lock_labels_follow_the_controls(host):
     script = ours(scripts.scripts_txt2img)
     preset_id = script.controls[1]._id
-    deps = [
-        (host.blocks.fns[i].fn, d)
-        for i, d in enumerate(host.blocks.dependencies)
-        if d["trigger"] == "change" and preset_id in d["targets"]
-    ]
-    summary = next(fn for fn, d in deps if len(d["outputs"]) == 1)
-    relabel = next(fn for fn, d in deps if len(d["outputs"]) == 3)
+    deps = [e for e in listeners(host.blocks) if e.fires_on(preset_id, "change")]
+    summary = next(e.fn for e in deps if len(e.outputs) == 1)
+    relabel = next(e.fn for e in deps if len(e.outputs) == 3)
     html = summary(True, "animagine-xl-3.1", True, True, False, True, True, "safe")
     assert "CFG 7" in html and "28 steps" not in html and "rating &#x27;safe&#x27;" in html
     assert summary(False, "animagine-xl-3.1", True, True, True, True, True, "none").find("Off") >= 0

@@ -6,7 +6,8 @@
   ``sys.path`` *only during* ``load_module`` and restores it afterwards (487-523); modules are
   named after the file (``script_loading.py:10``) and not added to ``sys.modules``.
 - ``ScriptRunner``: ``initialize_scripts`` (alwayson vs selectable by ``show()``, 575-612),
-  ``create_script_ui`` (``args_from``/``args_to``, ``infotext_fields`` collected, 634-687),
+  ``create_script_ui`` (``args_from``/``args_to``, ``infotext_fields`` collected, the pydantic
+  ``api_info`` built from the controls, a failure reported, 634-687; ``wrap_call`` 533-539),
   ``setup_ui`` (alwayson UIs, then the script dropdown at ``inputs[0]`` with ``type="index"``,
   then the selectable scripts, 708-766), ``run`` (768-784), and one method per hook that slices
   ``p.script_args[args_from:args_to]`` and reports (but swallows) exceptions (820-996). Hooks go
@@ -162,6 +163,15 @@ def load_scripts(script_files: list[ScriptFile]) -> None:
             current_basedir = paths.script_path
 
 
+def wrap_call(func, filename, funcname, *args, default=None, **kwargs):
+    """533-539: a script's ``ui``/``title`` failure is reported and stands as ``default``."""
+    try:
+        return func(*args, **kwargs)
+    except Exception:
+        errors.report(f"Error calling: {filename}/{funcname}", exc_info=True)
+    return default
+
+
 class ScriptRunner:
     def __init__(self):
         self.scripts: list[Script] = []
@@ -196,23 +206,36 @@ class ScriptRunner:
     def create_script_ui(self, script):
         script.args_from = len(self.inputs)
         script.args_to = len(self.inputs)
-        controls = script.ui(script.is_img2img)
+        try:
+            self.create_script_ui_inner(script)
+        except Exception:
+            errors.report(f"Error creating UI for {script.name}: ", exc_info=True)
+
+    def create_script_ui_inner(self, script):
+        """634-687: the controls' label, value, range and choices become the pydantic ``ScriptInfo``
+        that ``/sdapi/v1/script-info`` answers; a control pydantic cannot take fails the whole UI."""
+        from modules.api import models as api_models
+
+        controls = wrap_call(script.ui, script.filename, "ui", script.is_img2img)
         script.controls = controls
         if controls is None:
             return
-        script.name = script.title().lower()
-        script.api_info = {
-            "name": script.name,
-            "is_alwayson": script.alwayson,
-            "args": [
-                {
-                    "label": c.label or "",
-                    "value": getattr(c, "value", None),
-                    "choices": [x[0] if isinstance(x, tuple) else x for x in getattr(c, "choices", None) or []],
-                }
-                for c in controls
-            ],
-        }
+        script.name = wrap_call(script.title, script.filename, "title", default=script.filename).lower()
+        api_args = []
+        for control in controls:
+            control.custom_script_source = os.path.basename(script.filename)
+            arg_info = api_models.ScriptArg(label=control.label or "")
+            for name in ("value", "minimum", "maximum", "step"):
+                v = getattr(control, name, None)
+                if v is not None:
+                    setattr(arg_info, name, v)
+            choices = getattr(control, "choices", None)  # gradio 4 (and some of 3.41): (label, value) tuples
+            if choices is not None:
+                arg_info.choices = [x[0] if isinstance(x, tuple) else x for x in choices]
+            api_args.append(arg_info)
+        script.api_info = api_models.ScriptInfo(
+            name=script.name, is_img2img=script.is_img2img, is_alwayson=script.alwayson, args=api_args
+        )
         if script.infotext_fields is not None:
             self.infotext_fields += script.infotext_fields
         if script.paste_field_names is not None:

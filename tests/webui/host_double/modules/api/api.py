@@ -7,7 +7,11 @@
 - ``init_script_args`` (335-360): alwayson args from ``alwayson_scripts[title]["args"]``, positional,
   ``min(len(args), args_to - args_from)``; 422 for an unknown title or a selectable script; a
   selectable ``script_name`` sets ``script_args[0] = index + 1``.
-- ``text2imgapi``/``img2imgapi`` (430-520): sampler/scheduler normalised with
+- ``get_script_info`` (300-306): every script's pydantic ``api_info``, serialised the way FastAPI
+  serialises a ``response_model=list[ScriptInfo]`` answer (245).
+- ``text2imgapi``/``img2imgapi`` (430-520): the request is first validated by the generated pydantic
+  model (``models.py``; a mismatch is FastAPI's 422), then ``vars(model)`` (454) feeds the processing
+  object; sampler/scheduler normalised with
   ``get_sampler_and_scheduler``; ``p.is_api = True`` before ``p.scripts``/``p.script_args`` are set
   (so ``setup`` runs with ``is_ui=False``); selectable script -> ``scripts.run``, else ``process_images``.
   The request ``infotext`` field (``apply_infotext``) is not modelled.
@@ -15,11 +19,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import gradio as gr
+from fastapi.encoders import jsonable_encoder
+from pydantic import ValidationError
 
 from modules import processing, scripts, sd_samplers
+from modules.api import models
 
 
 class HTTPException(Exception):
@@ -39,6 +47,12 @@ class Api:
     def __init__(self):
         self.default_script_arg_txt2img = self.init_default_script_args(scripts.scripts_txt2img)
         self.default_script_arg_img2img = self.init_default_script_args(scripts.scripts_img2img)
+
+    def get_script_info(self) -> list[dict[str, Any]]:
+        res = []
+        for script_list in (scripts.scripts_txt2img.scripts, scripts.scripts_img2img.scripts):
+            res += [script.api_info for script in script_list if script.api_info is not None]
+        return jsonable_encoder(res)
 
     def get_script(self, script_name, script_runner):
         if script_name is None or script_name == "":
@@ -86,17 +100,20 @@ class Api:
                     script_args[alwayson_script.args_from + idx] = body["args"][idx]
         return script_args
 
-    def _run(self, request: dict[str, Any], runner, cls, defaults):
-        request = dict(request)
-        selectable, idx = self.get_selectable_script(request.get("script_name"), runner)
-        sampler, scheduler = sd_samplers.get_sampler_and_scheduler(
-            request.get("sampler_name"), request.get("scheduler")
-        )
-        script_args = self.init_script_args(request, defaults, selectable, idx, runner)
-        fields = {
-            k: v for k, v in request.items() if k not in ("script_name", "script_args", "alwayson_scripts", "infotext")
-        }
+    def _run(self, request: dict[str, Any], runner, cls, model, defaults):
+        try:
+            req = model(**request)
+        except ValidationError as e:
+            raise HTTPException(status_code=422, detail=str(e)) from e
+        selectable, idx = self.get_selectable_script(req.script_name, runner)
+        sampler, scheduler = sd_samplers.get_sampler_and_scheduler(req.sampler_name, req.scheduler)
+        script_args = self.init_script_args(vars(req), defaults, selectable, idx, runner)
+        # 454-463: the API-only fields are popped, the rest are the class's __init__ arguments.
+        accepted = {f.name for f in dataclasses.fields(cls) if f.init}
+        fields = {k: v for k, v in vars(req).items() if k in accepted}
         fields["sampler_name"] = sampler
+        if fields.get("sampler_name"):
+            fields["sampler_index"] = None
         if not fields.get("scheduler") and scheduler != "Automatic":
             fields["scheduler"] = scheduler
         p = cls(**fields)
@@ -109,12 +126,16 @@ class Api:
         return processing.process_images(p)
 
     def text2imgapi(self, request: dict[str, Any], cls=processing.StableDiffusionProcessingTxt2Img):
-        return self._run(request, scripts.scripts_txt2img, cls, self.default_script_arg_txt2img)
+        return self._run(
+            request, scripts.scripts_txt2img, cls, models.StableDiffusionTxt2ImgProcessingAPI,
+            self.default_script_arg_txt2img,
+        )
 
     def img2imgapi(self, request: dict[str, Any]):
         return self._run(
             request,
             scripts.scripts_img2img,
             processing.StableDiffusionProcessingImg2Img,
+            models.StableDiffusionImg2ImgProcessingAPI,
             self.default_script_arg_img2img,
         )
