@@ -10,10 +10,10 @@ names, embeddings and unknown words keep their exact text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 
 from .categories import Category
+from .memo import ContentMemo, revision_of
 from .syntax import Braces, Comment, Escape, Item, Network, Node, Paren, Square, Text, render_nodes
 from .syntax.constructs import reads_as_construct
 from .syntax.parse import SCHEDULE_NUMBER
@@ -77,6 +77,16 @@ class Normaliser:
     keep_spelling: frozenset[str] = frozenset()  # e.g. the host's embedding names
     schedules: bool = True  # the host's schedule parser reads this sub-prompt (see host_reads_schedules)
     plain_names: bool = True  # "makima" -> "makima (chainsaw man)" where the name table is sure
+
+    #: These settings as a memo key, the knowledge base by its revision (None: not memoisable).
+    memo_key: tuple[object, ...] | None = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        revision = revision_of(self.db)
+        key = None if revision is None else (
+            revision, self.replace_underscores, self.keep_spelling, self.schedules, self.plain_names
+        )
+        object.__setattr__(self, "memo_key", key)
 
 
 # An underscore between two word characters, in a word of 4+ characters: "long_hair", not ">_<" or "o_o".
@@ -387,14 +397,21 @@ def analyse(item: Item, norm: Normaliser) -> Analysis:
 
     Unbalanced items are left exactly as written: our nesting can differ from the
     host's pairing of crossing brackets, so touching them could change meaning.
-    Results are memoised: items and settings are immutable values, and the same
-    tags recur in nearly every prompt a user writes.
+    Results are memoised by content (the item's text, the settings, the knowledge base's
+    revision): the same tags recur in nearly every prompt a user writes.
     """
-    return _analyse_cached(item, norm)
+    key = norm.memo_key
+    if key is None:
+        return _analyse(item, norm)
+    memo_key = (item, key)
+    found = _ANALYSES.get(memo_key)
+    return found if found is not None else _ANALYSES.put(memo_key, _analyse(item, norm))
 
 
-@lru_cache(maxsize=8192)
-def _analyse_cached(item: Item, norm: Normaliser) -> Analysis:
+_ANALYSES: ContentMemo[Analysis] = ContentMemo(8192)
+
+
+def _analyse(item: Item, norm: Normaliser) -> Analysis:
     nodes = item.nodes
     if len(nodes) == 1 and type(nodes[0]) is Text:  # the common case: one plain tag
         text = nodes[0].text  # type: ignore[union-attr]

@@ -12,12 +12,12 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from .categories import Category
 from .classify import Analysis, Normaliser, analyse, escape_tag
 from .clip_bpe import default_counter
 from .lint import lint_length, lint_prompt, lint_settings, unique
+from .memo import ContentMemo, revision_of
 from .options import FormatOptions
 from .order import order_items
 from .presets import Preset
@@ -367,10 +367,17 @@ def _format_negative(negative: str, preset: Preset, options: FormatOptions, norm
     return _join_segments(texts, part.boundaries)
 
 
-@lru_cache(maxsize=64)
 def _preset_negative(negative: tuple[str, ...], norm: Normaliser) -> tuple[Analysis, ...]:
+    key = norm.memo_key
+    known = _PRESET_NEGATIVES.get((negative, key)) if key is not None else None
+    if known is not None:
+        return known
     items = (parse(text, split_and=False).parts[0].segments[0].items for text in negative)
-    return tuple(analyse(found[0], norm) for found in items if found)
+    analysed = tuple(analyse(found[0], norm) for found in items if found)
+    return analysed if key is None else _PRESET_NEGATIVES.put((negative, key), analysed)
+
+
+_PRESET_NEGATIVES: ContentMemo[tuple[Analysis, ...]] = ContentMemo(64)
 
 
 def _dedupe(texts: Sequence[str]) -> list[str]:
@@ -414,21 +421,46 @@ def format_prompt(
     ``keep_spelling``: words never respelled even when unknown, such as the host's
     textual-inversion embedding names.
 
-    Results are memoised (every argument is an immutable value): a batch formats the
-    same prompt once per image, and a preview re-formats it on every change elsewhere.
+    This is the engine's one never-raises boundary: any failure inside, the memo's included,
+    gives the prompt and negative as written with ``error`` set, and the generation goes on.
+
+    Results are memoised by content (every argument is an immutable value, the knowledge base
+    stands in the key by its ``revision``): a batch formats the same prompt once per image, and
+    a preview re-formats it on every change elsewhere. A table with no revision is not memoised.
     """
     try:
-        return _format_cached(
-            prompt, db, preset, options, negative, width, height, cfg_scale, steps, lint, frozenset(keep_spelling)
-        )
-    except TypeError:  # an unhashable stand-in for the knowledge base: format without the memo
-        return _format(prompt, db, preset, options, negative, width, height, cfg_scale, steps, lint,
-                       frozenset(keep_spelling))
+        keep = frozenset(keep_spelling)
+        args = (prompt, db, preset, options, negative, width, height, cfg_scale, steps, lint, keep)
+        revision = revision_of(db)
+        if revision is None:
+            return _format(*args)
+        key = (revision, prompt, preset, options, negative, width, height, cfg_scale, steps, lint, keep)
+        found = _RESULTS.get(key)
+        return found if found is not None else _RESULTS.put(key, _format(*args))
+    except Exception as exc:  # noqa: BLE001 - the contract is: never break a generation
+        return _failed(prompt, negative, preset, width, height, exc)
 
 
-@lru_cache(maxsize=512)
-def _format_cached(*args: object) -> FormatResult:
-    return _format(*args)  # type: ignore[arg-type]
+_RESULTS: ContentMemo[FormatResult] = ContentMemo(512)
+
+
+def _failed(
+    prompt: str, negative: str, preset: Preset, width: int | None, height: int | None, exc: Exception
+) -> FormatResult:
+    message = f"Animagine formatting failed ({type(exc).__name__}: {exc}); the prompt was left as written"
+    log.error(message)
+    log.debug("traceback of the formatting failure", exc_info=exc)
+    try:
+        settings = _settings(preset, width, height)
+    except Exception:  # noqa: BLE001 - a broken preset: the card's own settings
+        settings = GenerationSettings("Euler a", "Automatic", 5.0, 28, 832, 1216)
+    return FormatResult(
+        prompt=prompt,
+        negative_prompt=negative,
+        settings=settings,
+        warnings=(Diagnostic("internal-error", message),),
+        error=message,
+    )
 
 
 def _format(
@@ -444,52 +476,36 @@ def _format(
     lint: bool,
     keep_spelling: frozenset[str],
 ) -> FormatResult:
-    try:
-        norm = Normaliser(db, options.replace_underscores, frozenset(keep_spelling), plain_names=options.plain_names)
-        dialect = get_dialect(options.dialect)
-        tree = parse(prompt, dialect=dialect)
-        literal = replace(norm, schedules=False)
-        formatters = [
-            _PartFormatter(part, preset, options, norm if host_reads_schedules(part) else literal)
-            for part in tree.parts
-        ]
-        texts = [f.run() for f in formatters]
-        out = texts[0]
-        for text in texts[1:]:
-            # "x\\ AND" would turn a lone trailing backslash into an escaped space.
-            sep = "AND " if (len(out) - len(out.rstrip("\\"))) % 2 else " AND "
-            out = _end_line_comment(out, sep + text, dialect) if out else f"AND {text}"
-        out = out.strip()
-        changes = tuple(c for f in formatters for c in f.changes)
-        tags = tuple(t for f in formatters for t in f.tags)
-        analyses = [a for f in formatters for a in f.analysed]
-        diagnostics: list[Diagnostic] = []
-        if lint:
-            diagnostics += lint_prompt(analyses, preset, db, suggest=True, plain_names=options.plain_names)
-            bpe = default_counter()
-            count = bpe.count if bpe is not None else approximate_tokens
-            diagnostics += lint_length([f.placed for f in formatters], count, exact=bpe is not None)
-        diagnostics += lint_settings(preset, width=width, height=height, cfg_scale=cfg_scale, steps=steps)
-        return FormatResult(
-            prompt=out,
-            negative_prompt=_format_negative(negative, preset, options, norm),
-            settings=_settings(preset, width, height),
-            tags=tags,
-            warnings=unique(diagnostics),
-            changes=changes,
-        )
-    except Exception as exc:  # noqa: BLE001 - the contract is: never break a generation
-        message = f"Animagine formatting failed ({type(exc).__name__}: {exc}); the prompt was left as written"
-        log.error(message)
-        log.debug("traceback of the formatting failure", exc_info=True)
-        try:
-            settings = _settings(preset, width, height)
-        except Exception:  # noqa: BLE001
-            settings = GenerationSettings("Euler a", "Automatic", 5.0, 28, 832, 1216)
-        return FormatResult(
-            prompt=prompt,
-            negative_prompt=negative,
-            settings=settings,
-            warnings=(Diagnostic("internal-error", message),),
-            error=message,
-        )
+    norm = Normaliser(db, options.replace_underscores, frozenset(keep_spelling), plain_names=options.plain_names)
+    dialect = get_dialect(options.dialect)
+    tree = parse(prompt, dialect=dialect)
+    literal = replace(norm, schedules=False)
+    formatters = [
+        _PartFormatter(part, preset, options, norm if host_reads_schedules(part) else literal)
+        for part in tree.parts
+    ]
+    texts = [f.run() for f in formatters]
+    out = texts[0]
+    for text in texts[1:]:
+        # "x\\ AND" would turn a lone trailing backslash into an escaped space.
+        sep = "AND " if (len(out) - len(out.rstrip("\\"))) % 2 else " AND "
+        out = _end_line_comment(out, sep + text, dialect) if out else f"AND {text}"
+    out = out.strip()
+    changes = tuple(c for f in formatters for c in f.changes)
+    tags = tuple(t for f in formatters for t in f.tags)
+    analyses = [a for f in formatters for a in f.analysed]
+    diagnostics: list[Diagnostic] = []
+    if lint:
+        diagnostics += lint_prompt(analyses, preset, db, suggest=True, plain_names=options.plain_names)
+        bpe = default_counter()
+        count = bpe.count if bpe is not None else approximate_tokens
+        diagnostics += lint_length([f.placed for f in formatters], count, exact=bpe is not None)
+    diagnostics += lint_settings(preset, width=width, height=height, cfg_scale=cfg_scale, steps=steps)
+    return FormatResult(
+        prompt=out,
+        negative_prompt=_format_negative(negative, preset, options, norm),
+        settings=_settings(preset, width, height),
+        tags=tags,
+        warnings=unique(diagnostics),
+        changes=changes,
+    )

@@ -256,23 +256,17 @@ def run_format(
     preset = session.ctx.preset(preset_name)
     width, height = parse_size(size_label, preset)
     options = make_options(flags, placement, rating, dialect or dialect_label(session.ctx.dialect))
-    try:
-        result = format_prompt(
-            prompt or "",
-            db=session.db,
-            preset=preset,
-            options=options,
-            negative=negative or "",
-            width=width,
-            height=height,
-            cfg_scale=float(cfg_scale) if cfg_scale else None,
-            steps=int(steps) if steps else None,
-        )
-    except Exception as exc:  # the engine promises not to raise; the UI must survive if it does
-        settings = GenerationSettings(
-            preset.sampler_name, preset.scheduler, preset.cfg_scale, preset.steps, width, height
-        )
-        result = FormatResult(prompt or "", negative or "", settings, error=f"{type(exc).__name__}: {exc}")
+    result = format_prompt(  # the engine's one never-raises boundary: a failure is result.error
+        prompt or "",
+        db=session.db,
+        preset=preset,
+        options=options,
+        negative=negative or "",
+        width=width,
+        height=height,
+        cfg_scale=float(cfg_scale) if cfg_scale else None,
+        steps=int(steps) if steps else None,
+    )
     # The engine answers with the preset's sampler settings (and lints the asked-for ones); what the
     # user set on the sliders is what they expect to see and send.
     settings = replace(

@@ -29,7 +29,7 @@ from animagine_prompt.syntax.dialect import DIALECTS
 
 from .args import RATING_CHOICES, to_rating
 from .element_ids import FORMAT_ROUTE
-from .engine import KNOWLEDGE_BASE, PRESETS, safe_format
+from .engine import KNOWLEDGE_BASE, PRESETS, format_for_host
 from .settings import AdapterSettings
 
 #: The most UTF-8 bytes of ``prompt`` and of ``negative_prompt``, each (documented in docs/webui.md).
@@ -109,7 +109,7 @@ def format_request(request: FormatRequest, settings: AdapterSettings) -> dict[st
     options = settings.format_options(rating=to_rating(request.rating), inject_negative=inject)
     if request.dialect is not None:
         options = replace(options, dialect=request.dialect.strip().lower())
-    result = safe_format(
+    result = format_for_host(
         request.prompt,
         negative=request.negative_prompt,
         preset=preset,

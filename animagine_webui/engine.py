@@ -1,8 +1,8 @@
-"""The adapter's one door into the engine: presets, the knowledge base, and a format call that never raises.
+"""The adapter's one door into the engine: presets, the knowledge base, and the format call.
 
-A generation must never fail because of this extension, so :func:`safe_format`
-turns any engine exception into a :class:`FormatResult` with ``error`` set and
-the input unchanged, exactly what the engine itself returns when it gives up.
+A generation must never fail because of this extension; the engine's ``format_prompt`` is
+the one boundary that promises it (any failure gives the input unchanged with ``error`` set),
+so the adapter calls it as it is and adds no fallback of its own.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from animagine_prompt import __version__
 from animagine_prompt.formatter import format_prompt
 from animagine_prompt.options import FormatOptions
 from animagine_prompt.presets import Preset, PresetError, get_preset, load_presets
-from animagine_prompt.result import FormatResult, GenerationSettings
+from animagine_prompt.result import FormatResult
 from animagine_prompt.tagdb_protocol import TagInfo, TagLookup
 
 EXTENSION_ROOT = Path(__file__).resolve().parents[1]
@@ -176,7 +176,7 @@ class PresetStore:
 PRESETS = PresetStore()
 
 
-def safe_format(
+def format_for_host(
     prompt: str,
     *,
     negative: str,
@@ -190,35 +190,24 @@ def safe_format(
     lint: bool = True,
     keep_spelling: frozenset[str] = frozenset(),
 ) -> FormatResult:
-    """:func:`format_prompt`, except that an exception becomes ``FormatResult.error``.
+    """:func:`format_prompt` (never raises) with the adapter's arguments.
 
     Generation passes ``lint=False`` (nobody reads warnings there, and it is the hot
     path) and the host's embedding names in ``keep_spelling``.
     """
-    try:
-        return format_prompt(
-            prompt,
-            db=db,
-            preset=preset,
-            options=options,
-            negative=negative,
-            width=width,
-            height=height,
-            cfg_scale=cfg_scale,
-            steps=steps,
-            lint=lint,
-            keep_spelling=keep_spelling,
-        )
-    except Exception as exc:  # the engine must never stop a generation
-        w, h = (width, height) if width and height else preset.default_resolution
-        return FormatResult(
-            prompt=prompt,
-            negative_prompt=negative,
-            settings=GenerationSettings(
-                preset.sampler_name, preset.scheduler, preset.cfg_scale, preset.steps, int(w), int(h)
-            ),
-            error=one_line(f"{type(exc).__name__}: {exc}"),
-        )
+    return format_prompt(
+        prompt,
+        db=db,
+        preset=preset,
+        options=options,
+        negative=negative,
+        width=width,
+        height=height,
+        cfg_scale=cfg_scale,
+        steps=steps,
+        lint=lint,
+        keep_spelling=keep_spelling,
+    )
 
 
 def embedding_names() -> frozenset[str]:

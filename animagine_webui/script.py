@@ -23,7 +23,7 @@ from animagine_prompt.presets import Preset, PresetError
 
 from . import auto_enable, element_ids, infotext, locks, rewrite
 from .args import ARG_NAMES, RATING_CHOICES, ScriptArgs, parse_args, with_overrides
-from .engine import KNOWLEDGE_BASE, PRESETS, VERSION, embedding_names, log, one_line, safe_format
+from .engine import KNOWLEDGE_BASE, PRESETS, VERSION, embedding_names, format_for_host, log, one_line
 from .model_detect import model_is_sdxl
 from .settings import AdapterSettings, read_settings
 from .summary import lock_labels, summary_html
@@ -249,4 +249,4 @@ class AnimagineScript(scripts.Script):
 def _format_pair(prompt: str, negative: str, **kwargs: Any) -> Any:
     kwargs.setdefault("lint", False)
     kwargs.setdefault("keep_spelling", embedding_names())
-    return safe_format(prompt, negative=negative, **kwargs)
+    return format_for_host(prompt, negative=negative, **kwargs)

@@ -9,6 +9,7 @@ memory-mapped (see ``index.py``).
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import logging
 import math
@@ -55,7 +56,9 @@ class TagDB:
     can be shared by the formatter, the UI and background threads.
     """
 
-    __slots__ = ("_top", "_extras", "_index", "_sources", "_messages", "_memo", "_series", "_names", "_suggested")
+    __slots__ = (
+        "_top", "_extras", "_index", "_sources", "_messages", "_memo", "_series", "_names", "_suggested", "_revision",
+    )
 
     def __init__(
         self,
@@ -80,6 +83,7 @@ class TagDB:
         self._series = series or {}
         self._names = names
         self._suggested: dict[tuple[str, int], list[str]] = {}
+        self._revision = _content_digest(top, series or {}, index, names)
 
     # ------------------------------------------------------------------ panel
 
@@ -92,6 +96,24 @@ class TagDB:
     def messages(self) -> tuple[str, ...]:
         """One-line problems met while loading (bad lines, missing lists, broken index)."""
         return self._messages
+
+    @property
+    def revision(self) -> str | None:
+        """Names this table's content: the engine's memos are keyed by it, not by this object.
+
+        Fixed at build time for the user, curated, series and index layers; an extra source
+        that can learn (a cache) must name its own current ``revision``, or the table has none
+        and nothing it answers is memoised.
+        """
+        if not self._extras:
+            return self._revision
+        parts = [self._revision]
+        for source in self._extras:
+            own = getattr(source, "revision", None)
+            if not isinstance(own, str):
+                return None
+            parts.append(own)
+        return "+".join(parts)
 
     # ------------------------------------------------------------------ lookup
 
@@ -326,6 +348,19 @@ class TagDB:
             if found:
                 return found[0]
         return None
+
+
+def _content_digest(
+    top: dict[str, TagInfo], series: dict[str, str], index: TagIndex | None, names: CharacterNames | None
+) -> str:
+    """A digest of what the fixed layers answer. The index folder's name carries the signature of
+    the bulk files it was built from; the name table is the package's own file."""
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(repr(list(top.items())).encode())
+    digest.update(repr(list(series.items())).encode())
+    digest.update(str(index.folder if index is not None else None).encode())
+    digest.update(str(names.path if names is not None else None).encode())
+    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------------- loading

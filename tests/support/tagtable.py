@@ -9,6 +9,7 @@ leave alone). The real, indexed knowledge base is used too when it exists.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -141,6 +142,9 @@ class MemoryTagDB:
             index.setdefault(alias, index[target])
         self._index = MappingProxyType(index)
         self._names = tuple(tags)
+        # immutable, so its content names it: the engine's memos work as with the real table
+        content = repr((sorted(index.items()), self._names)).encode()
+        self.revision = "memory-" + hashlib.blake2b(content, digest_size=8).hexdigest()
         # memoised per table: suggestions are pure, and an instant answer keeps engine timings about the engine
         self._suggest = lru_cache(maxsize=4096)(self._suggest_uncached)
 
