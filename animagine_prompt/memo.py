@@ -61,3 +61,10 @@ def revision_of(db: object) -> str | None:
     """
     revision = getattr(db, "revision", None)
     return revision if isinstance(revision, str) else None
+
+
+def is_stale(db: object) -> bool:
+    """Whether a loaded knowledge base was read from files that have changed since; a table that
+    cannot tell (a test's, the empty fallback) never is."""
+    changed = getattr(db, "changed_on_disk", None)
+    return bool(changed()) if callable(changed) else False

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from animagine_prompt.categories import Category
 from animagine_prompt.formatter import format_prompt
+from animagine_prompt.memo import is_stale
 from animagine_prompt.options import RATINGS, FormatOptions, Placement
 from animagine_prompt.presets import Preset
 from animagine_prompt.resolution import aspect_label
@@ -129,6 +130,8 @@ class TabSession:
         with self._lock:
             if self._db is None:
                 self._db = self.ctx.load_db()
+            elif is_stale(self._db):  # an edit made outside the tab: the next format sees it
+                self._db = (self.ctx.reload_db or self.ctx.load_db)()
             return self._db
 
     @property

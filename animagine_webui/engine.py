@@ -13,6 +13,7 @@ from pathlib import Path
 
 from animagine_prompt import __version__
 from animagine_prompt.formatter import format_prompt
+from animagine_prompt.memo import is_stale
 from animagine_prompt.options import FormatOptions
 from animagine_prompt.presets import Preset, PresetError, get_preset, load_presets
 from animagine_prompt.result import FormatResult
@@ -101,6 +102,9 @@ class KnowledgeBase:
 
     def get(self) -> TagLookup:
         with self._lock:
+            if self._db is not None and is_stale(self._db):
+                log("tag files changed on disk (your overrides or the curated lists): reloading the tag database")
+                self._db = None
             if self._db is None:
                 try:
                     self._db = self._loader()

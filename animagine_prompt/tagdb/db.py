@@ -58,6 +58,7 @@ class TagDB:
 
     __slots__ = (
         "_top", "_extras", "_index", "_sources", "_messages", "_memo", "_series", "_names", "_suggested", "_revision",
+        "_watched",
     )
 
     def __init__(
@@ -71,6 +72,7 @@ class TagDB:
         messages: tuple[str, ...] = (),
         series: dict[str, str] | None = None,
         names: CharacterNames | None = None,
+        watched: tuple[tuple[Path, object], ...] = (),
     ) -> None:
         top = {key: user.get(normalize_key(info.name), info) for key, info in curated.items()}
         top.update(user)
@@ -84,6 +86,7 @@ class TagDB:
         self._names = names
         self._suggested: dict[tuple[str, int], list[str]] = {}
         self._revision = _content_digest(top, series or {}, index, names)
+        self._watched = watched
 
     # ------------------------------------------------------------------ panel
 
@@ -114,6 +117,14 @@ class TagDB:
                 return None
             parts.append(own)
         return "+".join(parts)
+
+    def changed_on_disk(self) -> bool:
+        """Whether a file this table was read from (your overrides, the curated lists) changed since.
+
+        The WebUI's knowledge base and the tab then load a fresh table, so an edit made in an
+        editor outside them applies to the next generation; a few ``stat`` calls, no reading.
+        """
+        return any(file_stamp(path) != stamp for path, stamp in self._watched)
 
     # ------------------------------------------------------------------ lookup
 
@@ -350,6 +361,21 @@ class TagDB:
         return None
 
 
+def file_stamp(path: Path) -> object:
+    """What tells a changed file from an unchanged one without reading it (None: not there)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def _watched_files(curated_dir: Path, user_file: Path) -> tuple[tuple[Path, object], ...]:
+    files = [user_file, curated_dir, curated_dir / "series" / "characters.csv"]
+    files += sorted(curated_dir.glob("*.csv")) if curated_dir.is_dir() else []
+    return tuple((path, file_stamp(path)) for path in files)
+
+
 def _content_digest(
     top: dict[str, TagInfo], series: dict[str, str], index: TagIndex | None, names: CharacterNames | None
 ) -> str:
@@ -376,7 +402,8 @@ def load_tagdb(config: TagDBConfig | None = None) -> TagDB:
     paths = resolve(config)
     messages: list[str] = []
 
-    curated = load_curated(paths.curated_dir)
+    watched = _watched_files(paths.curated_dir, paths.user_file)  # stamped before reading: an edit while
+    curated = load_curated(paths.curated_dir)  # loading shows as a change next time
     messages += curated.messages
     series = load_character_series(paths.curated_dir / "series" / "characters.csv")
     messages += series.messages
@@ -435,6 +462,7 @@ def load_tagdb(config: TagDBConfig | None = None) -> TagDB:
         messages=tuple(messages),
         series=series.by_key,
         names=CharacterNames(config.names_file),
+        watched=watched,
     )
 
 

@@ -58,3 +58,33 @@ def test_a_source_that_names_its_revision_keeps_the_table_memoisable(tmp_path: P
     assert first is not None and first.endswith("+cache-1")
     source.revision = "cache-2"  # type: ignore[attr-defined]
     assert db.revision is not None and db.revision != first
+
+
+def test_an_overrides_edit_made_outside_the_ui_is_seen_on_the_next_generation(tmp_path: Path) -> None:
+    # The WebUI's knowledge base loads once; a user who edits tags/user.csv in a text editor must
+    # not need a restart (or the tab's reload button) for the next generation to use it.
+    from animagine_webui.engine import KnowledgeBase
+
+    config = _config(tmp_path)
+    handle = KnowledgeBase(lambda: load_tagdb(config))
+    first = handle.get()
+    assert handle.get() is first and not first.changed_on_disk()
+    assert format_prompt("smile, brand new tag", db=handle.get(), preset=PRESET).prompt.startswith("smile, brand")
+    (tmp_path / "tags" / "user.csv").write_text("brand new tag,character\n", encoding="utf-8")
+    assert first.changed_on_disk()
+    fresh = handle.get()
+    assert fresh is not first and not fresh.changed_on_disk()
+    assert format_prompt("smile, brand new tag", db=fresh, preset=PRESET).prompt.startswith("brand new tag, smile")
+
+
+def test_the_tab_reads_an_outside_edit_too(tmp_path: Path) -> None:
+    from animagine_prompt.presets import load_presets
+    from animagine_tab.callbacks import TabSession
+    from animagine_tab.context import TabContext
+
+    config = _config(tmp_path)
+    session = TabSession(TabContext(load_db=lambda: load_tagdb(config), presets=load_presets()))
+    first = session.db
+    assert session.db is first
+    (tmp_path / "tags" / "curated" / "extra.csv").write_text("tag,category\nbrand new tag,artist\n", encoding="utf-8")
+    assert session.db is not first and session.db.lookup("brand new tag").category is Category.ARTIST
