@@ -1,8 +1,9 @@
 """Follow the checkpoint (UI only): switch the accordion on for an Animagine XL checkpoint,
 and preselect the preset whose model the checkpoint's name names (Pony, NoobAI, ...).
 
-The checkpoint dropdown (quicksettings, ``elem_id="setting_sd_model_checkpoint"``)
-is created after both tabs, while no script runner is current, so a script's own
+The checkpoint dropdown (quicksettings, ``elem_id="setting_sd_model_checkpoint"``; Forge's
+own picker, see :func:`is_checkpoint_dropdown`) is created after both tabs, while no script
+runner is current, so a script's own
 ``on_after_component`` never sees it (A1111 ``modules/ui.py`` sets
 ``scripts_current = None`` before the settings); the global
 ``script_callbacks.on_after_component`` does. The accordions of the last UI build
@@ -18,6 +19,18 @@ from collections.abc import Callable
 from typing import Any
 
 CHECKPOINT_ELEM_ID = "setting_sd_model_checkpoint"
+# Forge: the quicksettings option is a State "(Managed by Forge)"; the dropdown users pick from is
+# modules_forge/main_entry.py's ui_checkpoint, with no elem_id (label "Checkpoint", this class).
+FORGE_CHECKPOINT_CLASS = "model_selection"
+
+
+def is_checkpoint_dropdown(kwargs: dict[str, Any]) -> bool:
+    """Whether a component's constructor arguments are those of the host's checkpoint picker."""
+    if kwargs.get("elem_id") == CHECKPOINT_ELEM_ID:
+        return True
+    classes = kwargs.get("elem_classes") or ()
+    classes = [classes] if isinstance(classes, str) else classes
+    return kwargs.get("label") == "Checkpoint" and FORGE_CHECKPOINT_CLASS in classes
 
 _accordions: dict[str, Any] = {}  # tab name -> InputAccordion of the current UI build
 _preset_dropdowns: dict[str, Any] = {}  # tab name -> its preset dropdown

@@ -65,7 +65,7 @@ def on_app_started(demo: Any, app: Any) -> None:
 
 
 def on_after_component(component: Any, **kwargs: Any) -> None:
-    if kwargs.get("elem_id") != auto_enable.CHECKPOINT_ELEM_ID:
+    if not auto_enable.is_checkpoint_dropdown(kwargs):
         return
     try:
         auto_enable.wire(

@@ -217,10 +217,31 @@ def format_for_host(
 def embedding_names() -> frozenset[str]:
     """Textual-inversion names the host has loaded: never respelled (``bad_prompt_v2`` must keep
     its underscores to be found). Empty when the host does not expose them."""
-    try:
-        from modules import sd_hijack  # the host's; absent outside a WebUI
+    for db in _embedding_databases():
+        try:
+            return frozenset(db.word_embeddings) | frozenset(getattr(db, "skipped_embeddings", ()))
+        except Exception:
+            continue
+    return frozenset()
 
-        db = sd_hijack.model_hijack.embedding_db
-        return frozenset(db.word_embeddings) | frozenset(getattr(db, "skipped_embeddings", ()))
+
+def _embedding_databases() -> list[object]:
+    """A1111 and reForge keep the names on ``sd_hijack.model_hijack.embedding_db``; Forge's
+    ``sd_hijack`` is a stub and its Textual Inversion page holds them
+    (``modules/ui_extra_networks_textual_inversion.py`` 9-11)."""
+    found = []
+    try:
+        from modules import sd_hijack  # type: ignore[import-not-found]  # the host's; absent outside a WebUI
+
+        found.append(sd_hijack.model_hijack.embedding_db)
     except Exception:
-        return frozenset()
+        pass
+    try:
+        import sys
+
+        page = sys.modules.get("modules.ui_extra_networks_textual_inversion")  # only where the host loaded it
+        if page is not None:
+            found.append(page.embedding_db)
+    except Exception:
+        pass
+    return found

@@ -163,7 +163,9 @@ def apply_locks(p: Any, args: ScriptArgs, preset: Preset, xyz_fields: frozenset[
             yielded.append("cfg")
         else:
             p.cfg_scale = float(preset.cfg_scale)
-            # reForge: a separate hires CFG (0 = follow cfg_scale, < 0 = skip the negative; keep those).
+            # A separate hires CFG. reForge: 0 = follow cfg_scale, < 0 = skip the negative (kept).
+            # Forge: the hires pass always uses hr_cfg (sd_samplers_cfg_denoiser.py 187-188, no
+            # "follow" value, minimum 1), so locking CFG locks it too, as A1111's hires uses cfg_scale.
             hr_cfg = getattr(p, "hr_cfg", None)
             if isinstance(hr_cfg, (int, float)) and hr_cfg > 0:
                 p.hr_cfg = float(preset.cfg_scale)
@@ -179,6 +181,11 @@ def apply_locks(p: Any, args: ScriptArgs, preset: Preset, xyz_fields: frozenset[
     if args.lock_size:
         if "size" in xyz_fields:
             yielded.append("size")
+        elif getattr(p, "txt2img_upscale", False):
+            # The gallery's "Upscale" button: the first pass is an image that already exists, at
+            # its own size (Forge sets p.width/p.height from it, txt2img.py 90-92); snapping would
+            # give a hires target that no longer matches it. Not a problem to report: left as is.
+            pass
         else:
             p.width, p.height = snap_resolution(int(p.width), int(p.height), preset.resolutions)
             applied.append("size")

@@ -49,18 +49,25 @@ def bind_send(target: str, button: Any, infotext: Any) -> None:
 def count_tokens(text: str) -> int | None:
     """CLIP tokens of ``text`` as the host counts them (HOST_API §10); None when no model is loaded.
 
-    Peeks at the loaded model instead of ``shared.sd_model``, which would load one.
+    Peeks at the loaded model instead of ``shared.sd_model``, which would load one. A1111 and
+    reForge count with the model's ``cond_stage_model``; Forge has none and counts with
+    ``get_prompt_lengths_on_ui`` (backend/diffusion_engine/sdxl.py 123-126).
     """
     try:
         from modules import extra_networks, sd_models  # type: ignore[import-not-found]
 
         model = getattr(getattr(sd_models, "model_data", None), "sd_model", None)
-        cond = getattr(model, "cond_stage_model", None)
-        if cond is None or not hasattr(cond, "process_texts"):
+        if model is None or type(model).__name__ == "FakeInitialModel":  # Forge's stand-in counts words
             return None
         stripped, _ = extra_networks.parse_prompt(text)
-        _, count = cond.process_texts([stripped])
-        return int(count)
+        cond = getattr(model, "cond_stage_model", None)
+        if cond is not None and hasattr(cond, "process_texts"):
+            _, count = cond.process_texts([stripped])
+            return int(count)
+        lengths = getattr(model, "get_prompt_lengths_on_ui", None)  # Forge: no cond_stage_model
+        if lengths is None:
+            return None
+        return int(lengths(stripped)[0])
     except Exception:  # a counter must never break the tab
         return None
 

@@ -122,13 +122,25 @@ class Host:
         script_callbacks.before_ui_callback()
         script_callbacks.ui_settings_callback()
 
-    def build_ui(self) -> None:
+    def build_ui(self, *, forge: bool = False) -> None:
+        """``forge``: the checkpoint picker as Forge main builds it. Its quicksettings option is a
+        ``gr.State`` "(Managed by Forge)" (shared_options.py:173, ui_settings.py:45-46); the dropdown
+        users pick from is ``main_entry.ui_checkpoint`` (modules_forge/main_entry.py:69-74: label
+        "Checkpoint", ``elem_classes=['model_selection']``, no elem_id), made in the quicksettings row
+        after both tabs (ui.py:285, 551, 977); every component's constructor arguments reach
+        ``after_component_callback`` (gradio_extensions.py:40)."""
         with gr.Blocks() as self.blocks:
             for runner, is_img2img in ((scripts.scripts_txt2img, False), (scripts.scripts_img2img, True)):
                 scripts.scripts_current = runner
                 runner.initialize_scripts(is_img2img)
                 runner.setup_ui()
             scripts.scripts_current = None  # modules/ui.py:869, before settings and quicksettings
+            if forge:
+                kwargs = {"label": "Checkpoint", "elem_classes": ["model_selection"]}
+                self.checkpoint_dropdown = gr.Dropdown(choices=[i.name for i in sd_models.checkpoints_list.values()],
+                                                       **kwargs)
+                script_callbacks.after_component_callback(self.checkpoint_dropdown, **kwargs)
+                return
             self.checkpoint_dropdown = gr.Dropdown(
                 label="Stable Diffusion checkpoint",
                 choices=list(sd_models.checkpoints_list),
