@@ -61,11 +61,12 @@ class Analysis:
     source: str  # rendered original text
     has_network: bool = False  # holds an extra network: the host applies every occurrence
     named: bool = False  # a plain name was rewritten to its character tag (reported as its own change)
+    #: The single tag this item is, weighted or not; None for groups and other syntax. Set once:
+    #: the ordering asks it of every item several times per prompt.
+    tag: Leaf | None = field(init=False, compare=False, repr=False)
 
-    @property
-    def tag(self) -> Leaf | None:
-        """The single tag this item is, weighted or not; None for groups and other syntax."""
-        return self.leaves[0] if len(self.leaves) == 1 else None
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tag", self.leaves[0] if len(self.leaves) == 1 else None)
 
 
 @dataclass(frozen=True)
@@ -408,7 +409,7 @@ def analyse(item: Item, norm: Normaliser) -> Analysis:
     return found if found is not None else _ANALYSES.put(memo_key, _analyse(item, norm))
 
 
-_ANALYSES: ContentMemo[Analysis] = ContentMemo(8192)
+_ANALYSES: ContentMemo[Analysis] = ContentMemo(4096)  # the tags of a session; each entry is ~10 objects the GC walks
 
 
 def _analyse(item: Item, norm: Normaliser) -> Analysis:

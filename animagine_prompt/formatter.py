@@ -8,6 +8,7 @@ per segment → rendered text. Nothing crosses a ``BREAK``, a comment line or an
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 from collections.abc import Sequence
@@ -433,15 +434,36 @@ def format_prompt(
         args = (prompt, db, preset, options, negative, width, height, cfg_scale, steps, lint, keep)
         revision = revision_of(db)
         if revision is None:
-            return _format(*args)
+            return _format_without_gc(args)
         key = (revision, prompt, preset, options, negative, width, height, cfg_scale, steps, lint, keep)
         found = _RESULTS.get(key)
-        return found if found is not None else _RESULTS.put(key, _format(*args))
+        if found is not None:
+            return found
+        result = _format_without_gc(args)
+        return _RESULTS.put(key, result, weight=len(result.tags) + len(result.changes) + 1)
     except Exception as exc:  # noqa: BLE001 - the contract is: never break a generation
         return _failed(prompt, negative, preset, width, height, exc)
 
 
-_RESULTS: ContentMemo[FormatResult] = ContentMemo(512)
+#: About 500 results of a 40-tag prompt; far fewer of 500 tags (each tag and change is an object to keep).
+def _format_without_gc(args: tuple) -> FormatResult:
+    """One pass with the cyclic garbage collector held off.
+
+    A pass allocates thousands of short-lived values (nodes, analyses, strings) that reference
+    counting frees as soon as the pass ends, and it makes no cycles. Left on, the collector
+    starts on them mid-pass and now and then walks the whole process (the WebUI's heap too):
+    pauses of 70-140 ms at 500 tags. Only a collector this pass turned off is turned back on.
+    """
+    if not gc.isenabled():
+        return _format(*args)
+    gc.disable()
+    try:
+        return _format(*args)
+    finally:
+        gc.enable()
+
+
+_RESULTS: ContentMemo[FormatResult] = ContentMemo(512, max_weight=25_000)
 
 
 def _failed(

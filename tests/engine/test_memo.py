@@ -30,3 +30,35 @@ def test_an_equal_table_answers_from_the_memo():
     assert first.revision == second.revision
     a = format_prompt("smile, 1girl, hatsune_miku", db=first, preset=PRESET)
     assert format_prompt("smile, 1girl, hatsune_miku", db=second, preset=PRESET) is a
+
+
+def test_formatting_leaves_the_hosts_garbage_collector_as_it_found_it():
+    # A pass holds the collector off (fewer, shorter pauses); a host left without one would leak.
+    class Broken:
+        def lookup(self, text):
+            raise RuntimeError("index is gone")
+
+        def suggest(self, text, limit=3):
+            return []
+
+    assert gc.isenabled()
+    format_prompt("smile, 1girl, a tag never seen before", db=MemoryTagDB(TAGS, ALIASES), preset=PRESET)
+    assert format_prompt("smile, 1girl", db=Broken(), preset=PRESET).error
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        format_prompt("smile, 1girl, another new tag", db=MemoryTagDB(TAGS, ALIASES), preset=PRESET)
+        assert not gc.isenabled(), "a collector the host turned off was turned on"
+    finally:
+        gc.enable()
+
+
+def test_a_memo_keeps_no_more_than_its_weight_budget():
+    from animagine_prompt.memo import ContentMemo
+
+    memo: ContentMemo[str] = ContentMemo(100, max_weight=10)
+    for k in range(5):
+        memo.put(k, f"v{k}", weight=3)
+    assert len(memo) == 3 and memo.get(0) is None and memo.get(4) == "v4"
+    memo.put("huge", "x", weight=11)
+    assert memo.get("huge") is None and memo.get(4) == "v4"
