@@ -10,11 +10,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from animagine_prompt import __version__
 from animagine_prompt.formatter import format_prompt
 from animagine_prompt.memo import is_stale
-from animagine_prompt.options import FormatOptions
 from animagine_prompt.presets import Preset, PresetError, get_preset, load_presets
 from animagine_prompt.result import FormatResult
 from animagine_prompt.tagdb_protocol import TagInfo, TagLookup
@@ -180,38 +180,11 @@ class PresetStore:
 PRESETS = PresetStore()
 
 
-def format_for_host(
-    prompt: str,
-    *,
-    negative: str,
-    preset: Preset,
-    options: FormatOptions,
-    db: TagLookup,
-    width: int | None = None,
-    height: int | None = None,
-    cfg_scale: float | None = None,
-    steps: int | None = None,
-    lint: bool = True,
-    keep_spelling: frozenset[str] = frozenset(),
-) -> FormatResult:
-    """:func:`format_prompt` (never raises) with the adapter's arguments.
-
-    Generation passes ``lint=False`` (nobody reads warnings there, and it is the hot
-    path) and the host's embedding names in ``keep_spelling``.
-    """
-    return format_prompt(
-        prompt,
-        db=db,
-        preset=preset,
-        options=options,
-        negative=negative,
-        width=width,
-        height=height,
-        cfg_scale=cfg_scale,
-        steps=steps,
-        lint=lint,
-        keep_spelling=keep_spelling,
-    )
+def format_for_host(prompt: str, *, negative: str, **kwargs: Any) -> FormatResult:
+    """:func:`format_prompt` (never raises), looked up here at call time so tests can put a stand-in
+    engine behind the adapter. Generation passes ``lint=False`` (nobody reads warnings there, and it
+    is the hot path) and the host's embedding names in ``keep_spelling``."""
+    return format_prompt(prompt, negative=negative, **kwargs)
 
 
 def embedding_names() -> frozenset[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.tagtable import FailingTable
 
 from animagine_prompt.categories import Category
 from animagine_prompt.formatter import format_prompt
@@ -257,13 +258,6 @@ def test_score_tags_are_3_1_mismatch_under_the_3_1_preset(fmt):
 
 
 def test_an_internal_error_returns_the_prompt_as_written():
-    class Broken:
-        def lookup(self, text):
-            raise RuntimeError("index is gone")
-
-        def suggest(self, text, limit=3):
-            return []
-
-    result = format_prompt("smile, 1girl", db=Broken(), preset=V40, negative="lowres")
+    result = format_prompt("smile, 1girl", db=FailingTable(), preset=V40, negative="lowres")
     assert result.prompt == "smile, 1girl" and result.negative_prompt == "lowres"
     assert result.error and "index is gone" in result.error

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from support.tagtable import ALIASES, TAGS, MemoryTagDB
+from support.tagtable import ALIASES, TAGS, FailingTable, MemoryTagDB
 
 from animagine_prompt.formatter import format_prompt
 from animagine_prompt.presets import get_preset
@@ -34,16 +34,9 @@ def test_an_equal_table_answers_from_the_memo():
 
 def test_formatting_leaves_the_hosts_garbage_collector_as_it_found_it():
     # A pass holds the collector off (fewer, shorter pauses); a host left without one would leak.
-    class Broken:
-        def lookup(self, text):
-            raise RuntimeError("index is gone")
-
-        def suggest(self, text, limit=3):
-            return []
-
     assert gc.isenabled()
     format_prompt("smile, 1girl, a tag never seen before", db=MemoryTagDB(TAGS, ALIASES), preset=PRESET)
-    assert format_prompt("smile, 1girl", db=Broken(), preset=PRESET).error
+    assert format_prompt("smile, 1girl", db=FailingTable(), preset=PRESET).error
     assert gc.isenabled()
     gc.disable()
     try:

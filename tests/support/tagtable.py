@@ -182,3 +182,17 @@ class MemoryTagDB:
 def memory_db() -> MemoryTagDB:
     """The table every engine test shares (immutable, so sharing is safe)."""
     return MemoryTagDB(TAGS, ALIASES)
+
+
+class FailingTable:
+    """A knowledge base whose every lookup fails: what an internal error looks like from outside
+    the engine's one never-raises boundary."""
+
+    def __init__(self, message: str = "index is gone") -> None:
+        self.message = message
+
+    def lookup(self, text: str) -> TagInfo | None:
+        raise RuntimeError(self.message)
+
+    def suggest(self, text: str, limit: int = 3) -> list[str]:
+        return []

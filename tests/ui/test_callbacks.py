@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from support.tagtable import FailingTable
 
 from animagine_prompt.categories import Category
 from animagine_prompt.formatter import format_prompt
@@ -99,14 +100,7 @@ def test_resolution_settings_and_preset_fallback(real_tagdb):
 
 
 def test_engine_failure_is_shown_not_raised():
-    class Broken:  # fails inside the engine, behind its one never-raises boundary
-        def lookup(self, text):
-            raise RuntimeError("engine exploded")
-
-        def suggest(self, text, limit=3):
-            return []
-
-    view = cb.run_format(session_over(Broken()), "1girl, smile", "neg", *PANEL)
+    view = cb.run_format(session_over(FailingTable("engine exploded")), "1girl, smile", "neg", *PANEL)
     assert view.result.prompt == "1girl, smile" and view.result.negative_prompt == "neg"
     assert "engine exploded" in view.diff_html
 

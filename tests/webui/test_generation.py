@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from modules import errors, processing, shared
+from support.tagtable import FailingTable
 
 from animagine_prompt.formatter import format_prompt
 from animagine_prompt.options import FormatOptions
@@ -126,14 +127,7 @@ def test_unknown_sampler_in_a_user_preset_is_reported_not_silently_replaced(host
 
 
 def test_engine_exception_still_makes_the_image_with_the_prompt_unchanged(host, capsys):
-    class Broken:  # a knowledge base that fails inside the engine, behind its one boundary
-        def lookup(self, text):
-            raise RuntimeError("engine exploded\nsecond line")
-
-        def suggest(self, text, limit=3):
-            return []
-
-    adapter_engine.KNOWLEDGE_BASE.set_loader(Broken)
+    adapter_engine.KNOWLEDGE_BASE.set_loader(lambda: FailingTable("engine exploded\nsecond line"))
     p, res = host.txt2img("1girl, smile", {"enabled": True}, batch_size=2)
     assert len(res.images) == 3  # grid + 2
     assert p.all_prompts == ["1girl, smile"] * 2 and p.prompt == "1girl, smile"

@@ -48,8 +48,7 @@ class ScriptInfo(BaseModel):
 
 
 # The API-only fields (models.py 106-130): (name, type, default).
-_TXT2IMG_EXTRA = (
-    ("sampler_index", str, "Euler"),
+_SCRIPT_FIELDS = (
     ("script_name", str, None),
     ("script_args", list, []),
     ("send_images", bool, True),
@@ -58,19 +57,14 @@ _TXT2IMG_EXTRA = (
     ("force_task_id", str, None),
     ("infotext", str, None),
 )
+_TXT2IMG_EXTRA = (("sampler_index", str, "Euler"), *_SCRIPT_FIELDS)
 _IMG2IMG_EXTRA = (
     ("sampler_index", str, "Euler"),
     ("init_images", list, None),
     ("denoising_strength", float, 0.75),
     ("mask", str, None),
     ("include_init_images", bool, False),
-    ("script_name", str, None),
-    ("script_args", list, []),
-    ("send_images", bool, True),
-    ("save_images", bool, False),
-    ("alwayson_scripts", dict, {}),
-    ("force_task_id", str, None),
-    ("infotext", str, None),
+    *_SCRIPT_FIELDS,
 )
 
 
