@@ -128,11 +128,25 @@ class _PartFormatter:
         self.analysed: list[Analysis] = []
         self.tags: list[TaggedItem] = []
         self.placed: list[Analysis | None] = []  # the output's items in order, None for a BREAK
+        self.notes: list[Diagnostic] = []  # why a part was left alone, for the user to read
 
     def run(self) -> str:
-        if any(weights_all_before(it.source, self.dialect) for seg in self.part.segments for it in seg.items):
+        items = (it.source for seg in self.part.segments for it in seg.items)
+        group = next((text for text in items if weights_all_before(text, self.dialect)), None)
+        if group is not None:
             # reForge's "(:x2.5)" weights every entry before it in the part, BREAKs too (which then
             # stop being BREAKs, so even the commas around them count): the part stays as written.
+            self.notes.append(
+                Diagnostic(
+                    "kept-as-written",
+                    f"{group!r} holds no text: reForge gives its weight to everything before it in its part, "
+                    "so that part is kept exactly as written, with no quality tags added; give the group text "
+                    "(or remove it) to have the part formatted",
+                    group,
+                )
+            )
+            # Its items are still linted (and it is no empty prompt), though none is moved or respelled.
+            self.analysed = [analyse(it, self.norm) for seg in self.part.segments for it in seg.items]
             return render(Prompt((self.part,), ())).strip(" ")  # the AND between parts brings its spaces
         self.part = self._one_tag_per_line(self.part)
         segs = [[analyse(item, self.norm) for item in seg.items] for seg in self.part.segments]
@@ -516,7 +530,7 @@ def _format(
     changes = tuple(c for f in formatters for c in f.changes)
     tags = tuple(t for f in formatters for t in f.tags)
     analyses = [a for f in formatters for a in f.analysed]
-    diagnostics: list[Diagnostic] = []
+    diagnostics: list[Diagnostic] = [d for f in formatters for d in f.notes]
     if lint:
         diagnostics += lint_prompt(analyses, preset, db, suggest=True, plain_names=options.plain_names)
         bpe = default_counter()

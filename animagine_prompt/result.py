@@ -77,6 +77,7 @@ DIAGNOSTIC_WORDS: dict[str, str] = {
     "steps-range": "steps out of range",
     "internal-error": "formatter error",
     "chunks": "75-token chunks",
+    "kept-as-written": "part kept as written",
 }
 
 

@@ -365,5 +365,7 @@ def test_an_empty_repeat_group_on_reforge_keeps_everything_before_it_in_place(db
     prompt = "smile, 1BOY, smile, BREAK, ((:3):x2.5), long_hair"
     reforge = format_prompt(prompt, db=db, preset=get_preset("4.0"), options=FormatOptions(dialect="reforge"))
     assert reforge.prompt == prompt and not reforge.changes
+    # ... and says why no quality tags were added, naming the group
+    assert [(w.code, w.subject) for w in reforge.warnings] == [("kept-as-written", "((:3):x2.5)")]
     a1111 = format_prompt(prompt, db=db, preset=get_preset("4.0"), options=FormatOptions(dialect="a1111"))
     assert a1111.prompt.startswith("1boy, smile")  # ":x2.5" is text there: ordered as usual
