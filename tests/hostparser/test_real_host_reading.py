@@ -117,6 +117,12 @@ def test_the_model_reads_every_text_as_the_host_does(host, text):
 @example(prompt="{red|blue} eyes BREAK [1Girl|0], [1Girl|0]:0.5", options=FormatOptions())
 # an emoticon in a repeat-weighted group: "o_o" to reForge, inside the text "o_o:x2.5" to A1111 (3,000 examples)
 @example(prompt="(o_o:x2.5):0.5", options=FormatOptions())
+# the same lines in two AND parts, the first kept as written for an empty repeat group: the engine
+# separated them in the second part only (20,000 examples; the oracle applied it in the first)
+@example(
+    prompt=" BREAK 1BOY, <my_lora>\nabsurd res BREAK 1BOY, 1BOY, ([1BOY]:x2.5):0.5 AND 1BOY, <my_lora>\nabsurd res:0.5",
+    options=FormatOptions(),
+)
 def test_the_engine_keeps_the_meaning_the_host_reads(host, prompt, options):
     options = replace(options, dialect=host.dialect.name)  # the engine is told which host reads it
     result = format_prompt(prompt, db=DB, preset=PRESET, options=options)
@@ -130,7 +136,9 @@ def test_the_engine_keeps_the_meaning_the_host_reads(host, prompt, options):
         return  # the host fails on the input, or reads it differently per process: no meaning to keep
     meaning.meaning(result.prompt, DB, dialect=host.dialect)  # the output must not become either
     read = _reader(host)
-    before = meaning.meaning(meaning.as_separated(prompt, result.changes), DB, dialect=host.dialect, reader=read)
+    before = meaning.meaning(
+        meaning.as_separated(prompt, result.changes, host.dialect.name), DB, dialect=host.dialect, reader=read
+    )
     after = meaning.meaning(result.prompt, DB, dialect=host.dialect, reader=read)
     exempt = meaning.exempt_keys(result.changes, DB, dialect=host.dialect)
     diffs = meaning.differences(before, after, exempt=exempt)
@@ -160,7 +168,7 @@ def test_real_prompts_keep_the_meaning_the_host_reads(host, real_db, row):
     read = _reader(host)
     options = {"dialect": host.dialect, "reader": read, "plain_names": True}
     try:
-        before = meaning.meaning(meaning.as_separated(prompt, result.changes), real_db, **options)
+        before = meaning.meaning(meaning.as_separated(prompt, result.changes, host.dialect.name), real_db, **options)
     except hostsem.HostError:
         pytest.skip("the host fails on this prompt, or reads it differently per process: no meaning to keep")
     after = meaning.meaning(result.prompt, real_db, **options)

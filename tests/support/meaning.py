@@ -476,27 +476,29 @@ def balanced(prompt: str) -> bool:
     return not stack
 
 
-def as_separated(prompt: str, changes: Iterable) -> str:
+def as_separated(prompt: str, changes: Iterable, dialect: str = "a1111") -> str:
     """The input with the engine's reported ``separated`` changes applied.
 
     Splitting tags written one per line is a change of meaning the engine reports (the host
     reads ``solo⏎long hair`` as one item); the output keeps the meaning of the input *as
-    separated*, so that is what the output is compared with.
+    separated*, so that is what the output is compared with. ``dialect``: the one the engine was
+    told, which decides the AND parts it keeps exactly as written (reForge's empty repeat groups).
     """
     for change in changes:
         if change.kind != "separated":
             continue
-        at = _item_occurrence(prompt, change.original)
+        at = _item_occurrence(prompt, change.original, dialect)
         if at >= 0:
             prompt = prompt[:at] + change.text + prompt[at + len(change.original):]
     return prompt
 
 
-def _item_occurrence(prompt: str, item: str) -> int:
+def _item_occurrence(prompt: str, item: str, dialect: str = "a1111") -> int:
     """Where ``item`` stands as a whole item at bracket depth 0 (the engine separates only those).
 
-    The same text can also stand inside an unclosed ``(`` of an earlier ``AND`` part, where
-    it was not separated; the first occurrence that starts an item is the one meant.
+    The same text can also stand inside an unclosed ``(`` of an earlier ``AND`` part, or in a part
+    the engine keeps exactly as written, where it was not separated; the first occurrence that
+    starts an item elsewhere is the one meant.
     """
     at = prompt.find(item)
     while at >= 0:
@@ -504,10 +506,26 @@ def _item_occurrence(prompt: str, item: str) -> int:
         part = re.split(r"\bAND\b", before)[-1]
         lead = part.rstrip()
         starts_item = not lead or lead.endswith(",") or re.search(r"\bBREAK\Z", lead) is not None
-        if starts_item and _depth(part) == 0 and _ends_item(item, prompt[at + len(item):]):
+        if (
+            starts_item and _depth(part) == 0 and _ends_item(item, prompt[at + len(item):])
+            and not _kept_as_written(part + re.split(r"\bAND\b", prompt[at:])[0], dialect)
+        ):
             return at
         at = prompt.find(item, at + 1)
     return prompt.find(item)
+
+
+def _kept_as_written(part: str, dialect: str) -> bool:
+    """Whether the engine leaves this AND part untouched: under reForge, a part holding an empty
+    repeat group (the engine's own rule, ``syntax/repeat.py``; which part it touched is a fact
+    about the engine, not about what the host reads)."""
+    from animagine_prompt.syntax.dialect import get_dialect
+    from animagine_prompt.syntax.parse import parse_part
+    from animagine_prompt.syntax.repeat import weights_all_before
+
+    engine_dialect = get_dialect(dialect)
+    items = (it.source for seg in parse_part(part, engine_dialect).segments for it in seg.items)
+    return any(weights_all_before(text, engine_dialect) for text in items)
 
 
 _ITEM_END = re.compile(r"\s*(?:,|#|//|/\*|\Z)|\s*:\s*[-+]?[.\d]+\s*(?:\Z|AND\b)")
