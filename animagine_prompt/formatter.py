@@ -459,7 +459,6 @@ def format_prompt(
         return _failed(prompt, negative, preset, width, height, exc)
 
 
-#: About 500 results of a 40-tag prompt; far fewer of 500 tags (each tag and change is an object to keep).
 def _format_without_gc(args: tuple) -> FormatResult:
     """One pass with the cyclic garbage collector held off.
 
@@ -477,6 +476,7 @@ def _format_without_gc(args: tuple) -> FormatResult:
         gc.enable()
 
 
+#: About 500 results of a 40-tag prompt; far fewer of 500 tags (each tag and change is an object to keep).
 _RESULTS: ContentMemo[FormatResult] = ContentMemo(512, max_weight=25_000)
 
 

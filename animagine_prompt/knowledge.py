@@ -19,4 +19,3 @@ def load_knowledge(
 ) -> TagDB:
     """The full knowledge base."""
     return load_tagdb(TagDBConfig(tags_dir=tags_dir, index_dir=index_dir, tagcomplete_dirs=tagcomplete_dirs))
-

@@ -16,6 +16,7 @@ from typing import Generic, TypeVar
 
 V = TypeVar("V")
 
+
 class ContentMemo(Generic[V]):
     """Least-recently-used memo, safe to share between the WebUI's threads.
 
@@ -61,11 +62,6 @@ class ContentMemo(Generic[V]):
                 _, (_, dropped) = self._data.popitem(last=False)
                 self._weight -= dropped
         return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
-            self._weight = 0
 
     def __len__(self) -> int:
         return len(self._data)

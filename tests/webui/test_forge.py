@@ -70,7 +70,9 @@ def test_embedding_names_on_forge_come_from_its_textual_inversion_page(monkeypat
     page = types.ModuleType("modules.ui_extra_networks_textual_inversion")
     page.embedding_db = types.SimpleNamespace(word_embeddings={"bad_prompt_v2": object()}, skipped_embeddings={})
     monkeypatch.setitem(sys.modules, "modules.ui_extra_networks_textual_inversion", page)
-    monkeypatch.delitem(sys.modules, "modules.sd_hijack", raising=False)
+    stub = types.ModuleType("modules.sd_hijack")  # Forge's: a model_hijack with no embedding_db
+    stub.model_hijack = types.SimpleNamespace(hijack=lambda m: None)
+    monkeypatch.setitem(sys.modules, "modules.sd_hijack", stub)
     assert adapter_engine.embedding_names() == frozenset({"bad_prompt_v2"})
 
 
