@@ -22,15 +22,15 @@ Figures over target are flagged, never failed: timings flake on shared machines.
 from __future__ import annotations
 
 import gc
-import os
 import random
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from bench_engine import latencies_us, pct, pin_one_core  # noqa: E402  # this folder's own timing helpers
 
 from animagine_prompt.formatter import format_prompt  # noqa: E402
 from animagine_prompt.presets import get_preset  # noqa: E402
@@ -66,20 +66,6 @@ def sized_prompt(rng: random.Random, pool: list[str], n: int) -> str:
     return ", ".join(items[:half]) + " BREAK " + ", ".join(items[half:])
 
 
-def pct(values: list[float], q: float) -> float:
-    return values[min(len(values) - 1, int(q * len(values)))]
-
-
-def timed_us(fn: Callable[[str], object], prompts: list[str]) -> list[float]:
-    clock = time.perf_counter_ns
-    out = []
-    for p in prompts:
-        t0 = clock()
-        fn(p)
-        out.append((clock() - t0) / 1000)
-    return sorted(out)
-
-
 class GcPauses:
     """The longest collection seen between ``start`` and ``stop`` (gc.callbacks)."""
 
@@ -102,11 +88,7 @@ class GcPauses:
 
 
 def main() -> int:
-    try:
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-        pinned = "pinned to one core"
-    except (AttributeError, OSError):
-        pinned = "not pinned"
+    pinned = pin_one_core()
     from kgen import formatter as tipo  # the tipo-kgen package the tag lists already come from
 
     from animagine_prompt.tagdb import TagDBConfig, load_tagdb
@@ -131,8 +113,8 @@ def main() -> int:
     for n in SIZES:
         prompts = [sized_prompt(rng, pool, n) for _ in range(PROMPTS_PER_SIZE[n])]
         with GcPauses() as pauses:
-            ours = timed_us(engine, prompts)
-        theirs = timed_us(tipo_sort, prompts)
+            ours = latencies_us(engine, prompts)
+        theirs = latencies_us(tipo_sort, prompts)
         ratio = pct(ours, 0.5) / pct(theirs, 0.5)
         print(
             f"  {n:>5}  {pct(ours, 0.5):9.0f} {pct(ours, 0.99):9.0f}   "
